@@ -1,0 +1,34 @@
+using System.CommandLine.Parsing;
+
+namespace Parley.Cli.Options;
+
+/// <summary>
+/// <c>PARLEY_HOST</c> and <c>PARLEY_PORT</c>, when set, replace the built-in defaults of host and port options.
+/// Only the CLI reads the environment; the library never does.
+/// </summary>
+internal static class EnvironmentDefaults
+{
+    public const string HostVariable = "PARLEY_HOST";
+    public const string PortVariable = "PARLEY_PORT";
+
+    public static string Host(string builtIn) =>
+        Environment.GetEnvironmentVariable(HostVariable) is { Length: > 0 } host ? host.Trim() : builtIn;
+
+    /// <summary>The port default; an unusable <c>PARLEY_PORT</c> is reported as an error of the option.</summary>
+    public static int Port(int builtIn, ArgumentResult? result = null)
+    {
+        var text = Environment.GetEnvironmentVariable(PortVariable);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return builtIn;
+        }
+
+        if (PortParser.TryParse(text, 1, out var port, out var reason))
+        {
+            return port;
+        }
+
+        result?.AddError($"{PortVariable}: {reason}");
+        return builtIn;
+    }
+}

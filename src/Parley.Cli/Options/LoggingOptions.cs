@@ -1,0 +1,85 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+
+namespace Parley.Cli.Options;
+
+/// <summary>The logging options every service and client takes.</summary>
+internal sealed class LoggingOptions
+{
+    private readonly Option<string> _level = OptionFactory.Choice(
+        "--log-level", "Least severe service messages to log: trace, debug (adds every data event), information, warning, error, critical or none",
+        "level", "information", ["trace", "debug", "information", "warning", "error", "critical", "none"]);
+
+    private readonly Option<string?> _file = new("--log-file")
+    {
+        Description = "Write service messages to this file instead of the console (the console keeps the Listening line, warnings and errors); appended to, rolled over by size, 5 files kept",
+        HelpName = "path",
+    };
+
+    private readonly Option<bool> _console = new("--log-console")
+    {
+        Description = "With --log-file: write every service message to the console as well",
+    };
+
+    private readonly Option<string> _format = OptionFactory.Choice(
+        "--log-format", "Log file format: text (one line per event) or json (one object per line)", "text", "text", "json");
+
+    private readonly Option<string> _fileSize = new("--log-file-size")
+    {
+        Description = "Roll the log file over at this size, in bytes or with KB, MB, GB (at least 1KB)",
+        HelpName = "size",
+        DefaultValueFactory = _ => "10MB",
+        Validators =
+        {
+            result =>
+            {
+                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "10MB";
+                if (!TryParseSize(text, out _))
+                {
+                    result.AddError($"--log-file-size: '{text}' is not a size: use for example 10MB, 512KB or 1048576");
+                }
+            },
+        },
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Add(_level);
+        command.Add(_file);
+        command.Add(_console);
+        command.Add(_format);
+        command.Add(_fileSize);
+    }
+
+    public LoggingSettings Read(ParseResult result) => new(
+        Enum.Parse<LogLevel>(result.GetValue(_level)!, ignoreCase: true),
+        result.GetValue(_file),
+        result.GetValue(_console),
+        result.GetValue(_format) == "json" ? LogFormat.Json : LogFormat.Text,
+        TryParseSize(result.GetValue(_fileSize) ?? "", out var size) ? size : 10_000_000);
+
+    internal static bool TryParseSize(string text, out long size)
+    {
+        size = 0;
+        var t = text.Trim().ToUpperInvariant();
+        long multiplier = 1;
+        foreach (var (suffix, factor) in new[] { ("GB", 1_000_000_000L), ("MB", 1_000_000L), ("KB", 1_000L), ("B", 1L) })
+        {
+            if (t.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                multiplier = factor;
+                t = t[..^suffix.Length].TrimEnd();
+                break;
+            }
+        }
+
+        if (!long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n <= 0 || n > long.MaxValue / multiplier)
+        {
+            return false;
+        }
+
+        size = n * multiplier;
+        return size >= 1024;
+    }
+}

@@ -1,0 +1,102 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+
+namespace Parley.Cli.Options;
+
+/// <summary>Options whose values are checked strictly, with one clear line for each bad value.</summary>
+internal static class OptionFactory
+{
+    public static Option<int> Port(string description, int min, Func<int> defaultValue) => new("--port", "-p")
+    {
+        Description = description,
+        HelpName = "port",
+        DefaultValueFactory = _ => defaultValue(),
+        CustomParser = result => ParsePort(result, min),
+    };
+
+    public static Option<TimeSpan> Duration(string name, string description, TimeSpan defaultValue) => new(name)
+    {
+        Description = description,
+        HelpName = "duration",
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = ParseDuration,
+    };
+
+    public static Option<TimeSpan?> OptionalDuration(string name, string description) => new(name)
+    {
+        Description = description,
+        HelpName = "duration",
+        CustomParser = result => ParseDuration(result),
+    };
+
+    public static Option<int> Int(string name, string description, int defaultValue, int min, int max, string helpName = "n") => new(name)
+    {
+        Description = description,
+        HelpName = helpName,
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
+                && n >= min && n <= max)
+            {
+                return n;
+            }
+
+            result.AddError($"{name}: '{text}' is not a whole number from {min} to {max}");
+            return defaultValue;
+        },
+    };
+
+    /// <summary>A word from a fixed list, matched ignoring case; the value is given in lower case.</summary>
+    public static Option<string> Choice(string name, string description, string defaultValue, params string[] choices) =>
+        Choice(name, description, string.Join('|', choices), defaultValue, choices);
+
+    public static Option<string> Choice(string name, string description, string helpName, string defaultValue, string[] choices) => new(name)
+    {
+        Description = description,
+        HelpName = helpName,
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            var match = choices.FirstOrDefault(c => c.Equals(text, StringComparison.OrdinalIgnoreCase));
+            if (match is null)
+            {
+                result.AddError($"{name}: '{text}' is not one of {string.Join(", ", choices)}");
+                return defaultValue;
+            }
+
+            return match;
+        },
+    };
+
+    public static string Describe(TimeSpan duration) => Parley.Diagnostics.Durations.Format(duration);
+
+    private static int ParsePort(ArgumentResult result, int min)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        if (PortParser.TryParse(text, min, out var port, out var reason))
+        {
+            return port;
+        }
+
+        result.AddError($"--port: {reason}");
+        return 0;
+    }
+
+    private static TimeSpan ParseDuration(ArgumentResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        if (DurationParser.TryParse(text, out var duration, out var reason))
+        {
+            return duration;
+        }
+
+        result.AddError($"{OptionName(result)}: {reason}");
+        return TimeSpan.Zero;
+    }
+
+    private static string OptionName(ArgumentResult result) =>
+        result.Parent is OptionResult option ? option.Option.Name : "value";
+}

@@ -1,0 +1,158 @@
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Parley.Framing;
+using Parley.Tcp;
+
+namespace Parley.Echo;
+
+/// <summary>
+/// The echo client: sends each line of its input to the server (as a line, or as one message in framed mode) and
+/// copies what comes back to its output, byte for byte. Its own service messages go to the logger.
+/// </summary>
+public static class EchoClient
+{
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
+    /// <summary>
+    /// Runs one session until the user sends <c>exit</c> or <c>stop</c>, the input ends and every echo has arrived,
+    /// or the server goes away.
+    /// </summary>
+    public static async Task<EchoClientOutcome> RunAsync(
+        ClientConnection connection, TextReader input, Stream output, EchoMode mode, ILogger logger,
+        int maxMessageBytes = LengthPrefixCodec.DefaultMaxMessageBytes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(logger);
+        var session = new Session(connection, input, output, mode, logger, maxMessageBytes, cancellationToken);
+        var outcome = await session.RunAsync().ConfigureAwait(false);
+        EchoLog.ClientDisconnected(logger, TcpConnector.HostPort(connection.Host, connection.Port), Describe(outcome));
+        return outcome;
+    }
+
+    /// <summary>The outcome in words, for the user.</summary>
+    public static string Describe(EchoClientOutcome outcome) => outcome switch
+    {
+        EchoClientOutcome.Exited => "exit sent, the server closed the connection",
+        EchoClientOutcome.Stopped => "stop sent, the server closed the connection",
+        EchoClientOutcome.InputEnded => "end of input, every echo received",
+        EchoClientOutcome.ServerClosed => "the server closed the connection",
+        _ => "the connection was lost (reset or broken)",
+    };
+
+    private sealed class Session(
+        ClientConnection connection, TextReader input, Stream output, EchoMode mode, ILogger logger, int maxMessageBytes,
+        CancellationToken cancellationToken)
+    {
+        private readonly MessageStream? _messages = mode == EchoMode.Framed ? new MessageStream(connection.Stream, maxMessageBytes) : null;
+        private volatile int _command; // a LineCommand, once sent
+
+        public async Task<EchoClientOutcome> RunAsync()
+        {
+            var receive = mode == EchoMode.Framed ? ReceiveMessagesAsync() : ReceiveBytesAsync();
+            var send = SendAsync();
+            var first = await Task.WhenAny(send, receive).ConfigureAwait(false);
+            if (first == receive)
+            {
+                // The input may be blocked on a terminal that cannot be interrupted: leave it, but observe it.
+                _ = send.ContinueWith(static t => _ = t.Exception, CancellationToken.None,
+                    TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+            else
+            {
+                try
+                {
+                    await send.ConfigureAwait(false);
+                }
+                catch (Exception e) when (SocketErrors.IsDisconnect(e) || e is IOException)
+                {
+                    _ = receive.ContinueWith(static t => _ = t.Exception, CancellationToken.None,
+                        TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                    return EchoClientOutcome.ConnectionLost;
+                }
+            }
+
+            try
+            {
+                await receive.ConfigureAwait(false);
+            }
+            catch (Exception e) when (SocketErrors.IsDisconnect(e) || e is IOException and not MessageProtocolException)
+            {
+                return EchoClientOutcome.ConnectionLost;
+            }
+
+            return (LineCommand)_command switch
+            {
+                LineCommand.Exit => EchoClientOutcome.Exited,
+                LineCommand.Stop => EchoClientOutcome.Stopped,
+                _ => send.IsCompletedSuccessfully ? EchoClientOutcome.InputEnded : EchoClientOutcome.ServerClosed,
+            };
+        }
+
+        private async Task SendAsync()
+        {
+            while (await input.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+            {
+                var command = mode == EchoMode.Raw ? LineCommand.None : AsCommand(line);
+                if (command != LineCommand.None)
+                {
+                    _command = (int)command;
+                }
+
+                if (_messages is not null)
+                {
+                    await _messages.SendMessageAsync(line, cancellationToken).ConfigureAwait(false);
+                    EchoLog.ClientMessageSent(logger, Utf8.GetByteCount(line));
+                }
+                else
+                {
+                    var bytes = Utf8.GetBytes(line + "\n");
+                    await connection.Stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+                    EchoLog.ClientSent(logger, bytes.Length);
+                }
+
+                if (command != LineCommand.None)
+                {
+                    break;
+                }
+            }
+
+            // Nothing more to send: say so, and let every echo still on its way arrive.
+            await connection.ShutdownSendAsync().ConfigureAwait(false);
+        }
+
+        private async Task ReceiveBytesAsync()
+        {
+            var buffer = new byte[16 * 1024];
+            while (true)
+            {
+                var received = await connection.Stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+                if (received == 0)
+                {
+                    return;
+                }
+
+                await output.WriteAsync(buffer.AsMemory(0, received), cancellationToken).ConfigureAwait(false);
+                await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                EchoLog.ClientReceived(logger, received);
+            }
+        }
+
+        private async Task ReceiveMessagesAsync()
+        {
+            while (await _messages!.ReceiveMessageAsync(cancellationToken).ConfigureAwait(false) is { } message)
+            {
+                var bytes = Utf8.GetBytes(message + "\n");
+                await output.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+                await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                EchoLog.ClientMessageReceived(logger, bytes.Length - 1);
+            }
+        }
+
+        private static LineCommand AsCommand(string line) =>
+            line.Equals("exit", StringComparison.OrdinalIgnoreCase) ? LineCommand.Exit
+            : line.Equals("stop", StringComparison.OrdinalIgnoreCase) ? LineCommand.Stop
+            : LineCommand.None;
+    }
+}

@@ -1,0 +1,270 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Microsoft.Extensions.Logging;
+using Parley.Diagnostics;
+using Parley.Framing;
+using Parley.Tcp;
+
+namespace Parley.Echo;
+
+/// <summary>
+/// The echo service: every byte a client sends comes back unchanged and in order, read in chunks of at most
+/// <see cref="EchoOptions.ChunkSize"/>, with the command lines <c>exit</c> and <c>stop</c> (line mode), or none
+/// (raw mode, RFC 862), or as length-prefixed messages (framed mode).
+/// </summary>
+public sealed class EchoHandler : ITcpConnectionHandler
+{
+    private readonly EchoOptions _options;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the handler.</summary>
+    public EchoHandler(EchoOptions options, ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.ChunkSize, 1);
+        _options = options;
+        _logger = loggerFactory.CreateLogger("Parley.Echo");
+    }
+
+    /// <inheritdoc />
+    public string ServiceName => "echo";
+
+    /// <inheritdoc />
+    public string DescribeSettings() => _options.Mode switch
+    {
+        EchoMode.Framed => $"framed mode, messages up to {_options.MaxMessageBytes} bytes",
+        EchoMode.Raw => $"raw mode (RFC 862, no commands), chunks of {_options.ChunkSize} bytes",
+        _ => $"line mode (commands exit and stop), chunks of {_options.ChunkSize} bytes",
+    };
+
+    /// <inheritdoc />
+    public Task HandleAsync(ServerConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return _options.Mode == EchoMode.Framed ? EchoMessagesAsync(connection) : EchoBytesAsync(connection);
+    }
+
+    private async Task EchoBytesAsync(ServerConnection connection)
+    {
+        var stream = connection.Transport;
+        var raw = _options.Mode == EchoMode.Raw;
+        var chunk = _options.ChunkSize;
+        var detector = new LineCommandDetector(stopIsCommand: connection.MayStopServer);
+        while (true)
+        {
+            byte[] buffer;
+            int received;
+            try
+            {
+                // Wait for data before taking a buffer, so that an idle connection holds none.
+                await stream.ReadAsync(Memory<byte>.Empty, connection.Stopping).ConfigureAwait(false);
+                buffer = ArrayPool<byte>.Shared.Rent(chunk + LineCommandDetector.MaxPending);
+                try
+                {
+                    received = await stream.ReadAsync(buffer.AsMemory(LineCommandDetector.MaxPending, chunk), connection.Stopping)
+                        .ConfigureAwait(false);
+                }
+                catch
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    throw;
+                }
+            }
+            catch (OperationCanceledException) when (connection.Stopping.IsCancellationRequested)
+            {
+                // Stopping: what the client typed of a possible command is still owed to it.
+                await FlushPendingAsync(connection, detector).ConfigureAwait(false);
+                return;
+            }
+
+            try
+            {
+                if (received == 0)
+                {
+                    // The client half-closed: send back what is still owed, then close.
+                    connection.SetCloseReason(CloseReason.ClosedByClient);
+                    await FlushPendingAsync(connection, detector).ConfigureAwait(false);
+                    return;
+                }
+
+                connection.OnReceived(received);
+                if (_logger.IsEnabled(LogLevel.Debug))
+                {
+                    EchoLog.DataReceived(_logger, connection.Id, received,
+                        DataPreview.Of(buffer.AsSpan(LineCommandDetector.MaxPending, received)));
+                }
+
+                if (raw)
+                {
+                    await SendAsync(connection, buffer.AsMemory(LineCommandDetector.MaxPending, received)).ConfigureAwait(false);
+                    continue;
+                }
+
+                var scan = detector.Scan(buffer, received);
+                if (scan.StopRefused)
+                {
+                    connection.TryRequestServerStop();
+                }
+
+                if (scan.EchoLength > 0)
+                {
+                    await SendAsync(connection, buffer.AsMemory(scan.EchoStart, scan.EchoLength)).ConfigureAwait(false);
+                }
+
+                if (scan.Command != LineCommand.None)
+                {
+                    RunCommand(connection, scan.Command);
+                    return;
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    private async Task EchoMessagesAsync(ServerConnection connection)
+    {
+        var max = _options.MaxMessageBytes;
+        var reader = PipeReader.Create(connection.Transport, new StreamPipeReaderOptions(leaveOpen: true, useZeroByteReads: true));
+        var writer = PipeWriter.Create(connection.Transport, new StreamPipeWriterOptions(leaveOpen: true));
+        try
+        {
+            while (true)
+            {
+                ReadResult result;
+                try
+                {
+                    result = await reader.ReadAsync(connection.Stopping).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (connection.Stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                var buffer = result.Buffer;
+                var before = buffer.Length;
+                var command = LineCommand.None;
+                try
+                {
+                    while (command == LineCommand.None && LengthPrefixCodec.TryReadFrame(ref buffer, max, out var payload))
+                    {
+                        LengthPrefixCodec.Validate(payload, max);
+                        command = AsCommand(payload);
+                        if (_logger.IsEnabled(LogLevel.Debug))
+                        {
+                            EchoLog.MessageReceived(_logger, connection.Id, (int)payload.Length, DataPreview.Of(payload.FirstSpan));
+                        }
+
+                        if (command == LineCommand.Stop && !connection.MayStopServer)
+                        {
+                            connection.TryRequestServerStop();
+                            command = LineCommand.None;
+                        }
+
+                        if (command == LineCommand.None)
+                        {
+                            LengthPrefixCodec.WriteFrame(writer, payload);
+                            connection.OnSent(LengthPrefixCodec.HeaderLength + (int)payload.Length);
+                            if (_logger.IsEnabled(LogLevel.Debug))
+                            {
+                                EchoLog.MessageSent(_logger, connection.Id, (int)payload.Length);
+                            }
+                        }
+                    }
+
+                    if (command == LineCommand.None && result.IsCompleted)
+                    {
+                        LengthPrefixCodec.ThrowIfIncomplete(buffer, max);
+                        connection.SetCloseReason(CloseReason.ClosedByClient);
+                    }
+                }
+                catch (MessageProtocolException e)
+                {
+                    connection.OnReceived((int)before);
+                    connection.SetCloseReason(CloseReason.ProtocolError);
+                    EchoLog.ProtocolError(_logger, connection.Id, connection.RemoteEndPoint, e.Message);
+                    await writer.FlushAsync().ConfigureAwait(false);
+                    return;
+                }
+
+                connection.OnReceived((int)(before - buffer.Length));
+                reader.AdvanceTo(buffer.Start, buffer.End);
+                await writer.FlushAsync().ConfigureAwait(false);
+                if (command != LineCommand.None)
+                {
+                    RunCommand(connection, command);
+                    return;
+                }
+
+                if (result.IsCompleted)
+                {
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            await reader.CompleteAsync().ConfigureAwait(false);
+            await writer.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    private void RunCommand(ServerConnection connection, LineCommand command)
+    {
+        if (command == LineCommand.Exit)
+        {
+            EchoLog.ExitCommand(_logger, connection.Id);
+            connection.SetCloseReason(CloseReason.ExitCommand);
+        }
+        else
+        {
+            EchoLog.StopCommand(_logger, connection.Id);
+            connection.TryRequestServerStop();
+        }
+    }
+
+    private async Task FlushPendingAsync(ServerConnection connection, LineCommandDetector detector)
+    {
+        if (detector.PendingCount == 0)
+        {
+            return;
+        }
+
+        var held = new byte[LineCommandDetector.MaxPending];
+        var count = detector.Flush(held);
+        await SendAsync(connection, held.AsMemory(0, count)).ConfigureAwait(false);
+    }
+
+    private async ValueTask SendAsync(ServerConnection connection, ReadOnlyMemory<byte> data)
+    {
+        // No cancellation: what a client is owed is delivered even while stopping; a shutdown that takes too long
+        // aborts the socket instead.
+        await connection.Transport.WriteAsync(data).ConfigureAwait(false);
+        connection.OnSent(data.Length);
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            EchoLog.DataSent(_logger, connection.Id, data.Length);
+        }
+    }
+
+    private static LineCommand AsCommand(in ReadOnlySequence<byte> payload)
+    {
+        if (payload.Length != 4)
+        {
+            return LineCommand.None;
+        }
+
+        Span<byte> word = stackalloc byte[4];
+        payload.CopyTo(word);
+        var folded = (uint)(word[0] | 0x20) << 24 | (uint)(word[1] | 0x20) << 16 | (uint)(word[2] | 0x20) << 8 | (uint)(word[3] | 0x20);
+        return folded switch
+        {
+            0x65786974 => LineCommand.Exit, // "exit"
+            0x73746f70 => LineCommand.Stop, // "stop"
+            _ => LineCommand.None,
+        };
+    }
+}

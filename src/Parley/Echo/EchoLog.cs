@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Logging;
+
+namespace Parley.Echo;
+
+/// <summary>Log events of the echo service and client. Event ids 1100-1199; never reuse a retired id.</summary>
+internal static partial class EchoLog
+{
+    // Data events sit at Debug so that the echo path pays nothing for them unless asked; callers check
+    // IsEnabled first so that the preview is not even built.
+    [LoggerMessage(1100, LogLevel.Debug, "Received {Bytes} bytes from client {ConnectionId}: \"{Preview}\"", SkipEnabledCheck = true)]
+    public static partial void DataReceived(ILogger logger, long connectionId, int bytes, string preview);
+
+    [LoggerMessage(1101, LogLevel.Debug, "Sent {Bytes} bytes to client {ConnectionId}", SkipEnabledCheck = true)]
+    public static partial void DataSent(ILogger logger, long connectionId, int bytes);
+
+    [LoggerMessage(1102, LogLevel.Information, "Client {ConnectionId} sent exit: closing its connection")]
+    public static partial void ExitCommand(ILogger logger, long connectionId);
+
+    [LoggerMessage(1103, LogLevel.Information, "Client {ConnectionId} sent stop")]
+    public static partial void StopCommand(ILogger logger, long connectionId);
+
+    [LoggerMessage(1104, LogLevel.Warning, "Client {ConnectionId} ({RemoteEndPoint}) broke the message framing: {Problem}; disconnecting it")]
+    public static partial void ProtocolError(ILogger logger, long connectionId, System.Net.IPEndPoint remoteEndPoint, string problem);
+
+    [LoggerMessage(1105, LogLevel.Debug, "Received a message of {Bytes} bytes from client {ConnectionId}: \"{Preview}\"", SkipEnabledCheck = true)]
+    public static partial void MessageReceived(ILogger logger, long connectionId, int bytes, string preview);
+
+    [LoggerMessage(1106, LogLevel.Debug, "Sent a message of {Bytes} bytes to client {ConnectionId}", SkipEnabledCheck = true)]
+    public static partial void MessageSent(ILogger logger, long connectionId, int bytes);
+
+    [LoggerMessage(1120, LogLevel.Information, "Sent {Bytes} bytes to the server")]
+    public static partial void ClientSent(ILogger logger, int bytes);
+
+    [LoggerMessage(1121, LogLevel.Information, "Received {Bytes} bytes from the server")]
+    public static partial void ClientReceived(ILogger logger, int bytes);
+
+    [LoggerMessage(1122, LogLevel.Information, "Disconnected from {Target}: {Reason}")]
+    public static partial void ClientDisconnected(ILogger logger, string target, string reason);
+
+    [LoggerMessage(1123, LogLevel.Information, "Sent a message of {Bytes} bytes to the server")]
+    public static partial void ClientMessageSent(ILogger logger, int bytes);
+
+    [LoggerMessage(1124, LogLevel.Information, "Received a message of {Bytes} bytes from the server")]
+    public static partial void ClientMessageReceived(ILogger logger, int bytes);
+}

@@ -1,0 +1,17 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Parley.Tcp;
+
+/// <summary>How a client connects.</summary>
+public sealed class ConnectOptions
+{
+    /// <summary>How long to wait for each address to answer. Default 5 seconds.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Only addresses of this family (IPv4 or IPv6). Default <see langword="null"/>: every address.</summary>
+    public AddressFamily? AddressFamily { get; set; }
+
+    /// <summary>Bind the client socket to this local address before connecting. Default <see langword="null"/>: any.</summary>
+    public IPAddress? LocalAddress { get; set; }
+}

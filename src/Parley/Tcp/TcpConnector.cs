@@ -1,0 +1,141 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Parley.Diagnostics;
+
+namespace Parley.Tcp;
+
+/// <summary>
+/// Connects to a host by name: every address the name resolves to is tried in the resolver's order, each within
+/// the time limit, and the failure, if all fail, is one clear <see cref="ConnectException"/>.
+/// </summary>
+public static class TcpConnector
+{
+    /// <summary>Resolves <paramref name="host"/> and connects to the first address that answers.</summary>
+    /// <exception cref="ConnectException">No address could be reached, or the name does not resolve.</exception>
+    public static async Task<ClientConnection> ConnectAsync(
+        string host, int port, ConnectOptions? options = null, ILogger? logger = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(host);
+        options ??= new ConnectOptions();
+        logger ??= Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        var target = HostPort(host, port);
+        var addresses = await ResolveAsync(host, target, options.AddressFamily, cancellationToken).ConfigureAwait(false);
+
+        var failures = new List<(IPAddress Address, ConnectFailure Failure, string Words, Exception Error)>();
+        foreach (var address in addresses)
+        {
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                if (options.LocalAddress is { } local)
+                {
+                    socket.Bind(new IPEndPoint(local, 0));
+                }
+
+                TcpLog.Connecting(logger, target, new IPEndPoint(address, port));
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(options.Timeout);
+                try
+                {
+                    await socket.ConnectAsync(address, port, timeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+                {
+                    throw new TimeoutException(null, e);
+                }
+
+                var connection = new ClientConnection(socket, host, port);
+                TcpLog.Connected(logger, target, connection.RemoteEndPoint);
+                return connection;
+            }
+            catch (Exception e) when (e is SocketException or TimeoutException)
+            {
+                socket.Dispose();
+                var (failure, words) = Classify(e, options.Timeout);
+                failures.Add((address, failure, words, e));
+                if (failures.Count < addresses.Length)
+                {
+                    TcpLog.ConnectAttemptFailed(logger, new IPEndPoint(address, port), words);
+                }
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+
+        var last = failures[^1];
+        var reason = failures.Select(f => f.Failure).Distinct().Count() == 1
+            ? last.Words
+            : string.Join("; ", failures.Select(f => $"{f.Address}: {f.Words}"));
+        throw new ConnectException($"cannot connect to {target}: {reason}", last.Failure, Hint(last.Failure, port), last.Error);
+    }
+
+    /// <summary>Formats a host and port the way a user types them: <c>host:9000</c>, <c>[::1]:9000</c>.</summary>
+    public static string HostPort(string host, int port) =>
+        IPAddress.TryParse(host, out var ip) && ip.AddressFamily == AddressFamily.InterNetworkV6
+            ? string.Create(CultureInfo.InvariantCulture, $"[{host}]:{port}")
+            : string.Create(CultureInfo.InvariantCulture, $"{host}:{port}");
+
+    /// <summary>What to check for each kind of failure, in words for a person.</summary>
+    public static string Hint(ConnectFailure failure, int port) => failure switch
+    {
+        ConnectFailure.Refused => $"the host answered, but nothing is listening on port {port}: is the server running, on this port and this address?",
+        ConnectFailure.TimedOut => "no answer at all: the host may be down, or a firewall may be dropping the packets",
+        ConnectFailure.NoRoute => "the network has no way to the host: check the address, the network link, routes and VPN",
+        ConnectFailure.Reset => "something answered with a reset: a firewall rejecting the port, or a server refusing clients",
+        ConnectFailure.UnknownHost => "check the spelling of the name and the DNS settings, or use an IP address",
+        _ => "check the address, the port and the network",
+    };
+
+    private static async Task<IPAddress[]> ResolveAsync(string host, string target, AddressFamily? family, CancellationToken cancellationToken)
+    {
+        if (IPAddress.TryParse(host, out var literal))
+        {
+            if (family is { } f && literal.AddressFamily != f)
+            {
+                throw new ConnectException($"cannot connect to {target}: {host} is not an {FamilyName(f)} address",
+                    ConnectFailure.Other, "drop -4/-6 or give an address of the other family");
+            }
+
+            return [literal];
+        }
+
+        try
+        {
+            var addresses = await Dns.GetHostAddressesAsync(host, family ?? AddressFamily.Unspecified, cancellationToken)
+                .ConfigureAwait(false);
+            if (addresses.Length == 0)
+            {
+                throw new SocketException((int)SocketError.NoData);
+            }
+
+            return addresses;
+        }
+        catch (SocketException e)
+        {
+            var words = family is { } f && e.SocketErrorCode == SocketError.NoData
+                ? $"unknown host {host}: it has no {FamilyName(f)} address"
+                : $"unknown host {host}: {e.Message}";
+            throw new ConnectException($"cannot connect to {target}: {words}", ConnectFailure.UnknownHost,
+                Hint(ConnectFailure.UnknownHost, 0), e);
+        }
+    }
+
+    private static (ConnectFailure, string) Classify(Exception e, TimeSpan timeout) => e switch
+    {
+        TimeoutException => (ConnectFailure.TimedOut, $"timed out after {Durations.Format(timeout)}"),
+        SocketException { SocketErrorCode: SocketError.ConnectionRefused } => (ConnectFailure.Refused, "connection refused"),
+        SocketException { SocketErrorCode: SocketError.TimedOut } => (ConnectFailure.TimedOut, "timed out"),
+        SocketException { SocketErrorCode: SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.HostDown or SocketError.NetworkDown } s =>
+            (ConnectFailure.NoRoute, $"no route to host ({s.Message})"),
+        SocketException { SocketErrorCode: SocketError.ConnectionReset } => (ConnectFailure.Reset, "connection reset"),
+        SocketException s => (ConnectFailure.Other, s.Message),
+        _ => (ConnectFailure.Other, e.Message),
+    };
+
+    private static string FamilyName(AddressFamily family) => family == AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4";
+}

@@ -1,0 +1,302 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Parley.Diagnostics;
+
+namespace Parley.Tcp;
+
+/// <summary>
+/// A TCP server: binds (trying further ports while they are in use), accepts clients and serves each with an
+/// <see cref="ITcpConnectionHandler"/> on asynchronous I/O, with no thread per client. Stopping is one idempotent
+/// path: stop accepting, signal every connection, wait for them up to <see cref="TcpServerOptions.ShutdownTimeout"/>,
+/// abort the rest.
+/// </summary>
+public sealed class TcpServer : IAsyncDisposable
+{
+    private readonly ITcpConnectionHandler _handler;
+    private readonly ConcurrentDictionary<long, ServerConnection> _connections = new();
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _stopLock = new();
+    private Socket? _listener;
+    private Task _acceptLoop = Task.CompletedTask;
+    private ITimer? _heartbeat;
+    private Task? _stopTask;
+    private long _nextId;
+    private long _bytesIn;
+    private long _bytesOut;
+    private long _startedAt;
+
+    /// <summary>Creates a server; nothing is bound until <see cref="Start"/>.</summary>
+    public TcpServer(
+        TcpServerOptions options, ITcpConnectionHandler handler, ILoggerFactory loggerFactory, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(handler);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        Options = options;
+        _handler = handler;
+        Logger = loggerFactory.CreateLogger("Parley.Server");
+        TimeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>The options the server was created with.</summary>
+    public TcpServerOptions Options { get; }
+
+    /// <summary>The endpoint the server is bound to (after <see cref="Start"/>).</summary>
+    public IPEndPoint EndPoint { get; private set; } = new(IPAddress.None, 0);
+
+    /// <summary>Every address and port the server can be reached at on this machine (after <see cref="Start"/>).</summary>
+    public IReadOnlyList<IPEndPoint> ReachableAt { get; private set; } = [];
+
+    /// <summary>How many clients are connected now.</summary>
+    public int ConnectionCount => _connections.Count;
+
+    /// <summary>How many clients have connected since the start.</summary>
+    public long ConnectionsServed => Interlocked.Read(ref _nextId);
+
+    /// <summary>Completes once the server has stopped and every connection is closed.</summary>
+    public Task Completion => _stopped.Task;
+
+    internal ILogger Logger { get; }
+
+    internal TimeProvider TimeProvider { get; }
+
+    /// <summary>
+    /// Binds and starts accepting. Throws <see cref="ListenException"/> when no port could be bound; the message
+    /// is fit to show a user.
+    /// </summary>
+    public void Start()
+    {
+        if (_listener is not null)
+        {
+            throw new InvalidOperationException("The server is already started.");
+        }
+
+        TcpLog.ServerStarting(Logger, _handler.ServiceName, ParleyVersion.Current, Describe());
+        _listener = ListenerBinder.Bind(Options, Logger);
+        EndPoint = (IPEndPoint)_listener.LocalEndPoint!;
+        ReachableAt = ListenAddresses.Reachable(EndPoint, _listener.AddressFamily == AddressFamily.InterNetworkV6 && _listener.DualMode);
+        _startedAt = TimeProvider.GetTimestamp();
+        TcpLog.Listening(Logger, _handler.ServiceName, EndPoint, string.Join(", ", ReachableAt));
+        if (Options.IdleTimeout is { } idle)
+        {
+            var period = TimeSpan.FromTicks(Math.Clamp(idle.Ticks / 4, TimeSpan.TicksPerMillisecond * 10, TimeSpan.TicksPerSecond));
+            _heartbeat = TimeProvider.CreateTimer(static s => ((TcpServer)s!).CloseIdleConnections(), this, period, period);
+        }
+
+        _acceptLoop = AcceptLoopAsync(_listener);
+    }
+
+    /// <summary>Asks the server to stop, without waiting; <see cref="Completion"/> tells when it has.</summary>
+    public void RequestStop(string requestedBy) => _ = StopAsync(requestedBy);
+
+    /// <summary>
+    /// Stops the server: stops accepting, lets every connection deliver what it owes and close, aborts those still
+    /// open after <see cref="TcpServerOptions.ShutdownTimeout"/>. Calling it again returns the same task.
+    /// </summary>
+    public Task StopAsync(string requestedBy = "the host")
+    {
+        lock (_stopLock)
+        {
+            return _stopTask ??= StopCoreAsync(requestedBy);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync() => await StopAsync("dispose").ConfigureAwait(false);
+
+    private async Task StopCoreAsync(string requestedBy)
+    {
+        try
+        {
+            TcpLog.StopRequested(Logger, requestedBy);
+            _listener?.Dispose();
+            await _acceptLoop.ConfigureAwait(false);
+            _heartbeat?.Dispose();
+
+            var open = _connections.Values.ToArray();
+            TcpLog.ServerStopping(Logger, open.Length);
+            foreach (var connection in open)
+            {
+                connection.SignalStopping(CloseReason.ServerStopping);
+            }
+
+            var all = Task.WhenAll(open.Select(static c => c.Completion));
+            try
+            {
+                await all.WaitAsync(Options.ShutdownTimeout, TimeProvider).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                var late = _connections.Values.ToArray();
+                TcpLog.ConnectionsAborted(Logger, late.Length, Options.ShutdownTimeout);
+                foreach (var connection in late)
+                {
+                    connection.Abort(CloseReason.Aborted);
+                }
+
+                await all.ConfigureAwait(false);
+            }
+
+            var uptime = _startedAt == 0 ? TimeSpan.Zero : TimeProvider.GetElapsedTime(_startedAt);
+            TcpLog.ServerStopped(Logger, Durations.Format(uptime), ConnectionsServed,
+                Interlocked.Read(ref _bytesIn), Interlocked.Read(ref _bytesOut));
+        }
+        finally
+        {
+            _stopped.TrySetResult();
+        }
+    }
+
+    private async Task AcceptLoopAsync(Socket listener)
+    {
+        while (true)
+        {
+            Socket socket;
+            try
+            {
+                socket = await listener.AcceptAsync().ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException) when (_stopTask is not null)
+            {
+                return;
+            }
+            catch (SocketException e)
+            {
+                // Out of file descriptors and the like: say so, and give the system a moment instead of spinning.
+                TcpLog.AcceptFailed(Logger, e.Message);
+                await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider).ConfigureAwait(false);
+                continue;
+            }
+
+            Accept(socket);
+        }
+    }
+
+    private void Accept(Socket socket)
+    {
+        IPEndPoint remote;
+        IPEndPoint local;
+        try
+        {
+            socket.NoDelay = true;
+            remote = Normalize((IPEndPoint)socket.RemoteEndPoint!);
+            local = Normalize((IPEndPoint)socket.LocalEndPoint!);
+        }
+        catch (SocketException)
+        {
+            // Reset before we got to it: nothing to serve.
+            socket.Dispose();
+            return;
+        }
+
+        var connection = new ServerConnection(this, Interlocked.Increment(ref _nextId), socket, remote, local);
+        _connections[connection.Id] = connection;
+        TcpLog.ClientConnected(Logger, connection.Id, remote, _connections.Count);
+        connection.Completion = Task.Run(() => RunConnectionAsync(connection));
+    }
+
+    private async Task RunConnectionAsync(ServerConnection connection)
+    {
+        try
+        {
+            if (Options.Transform is { } transform)
+            {
+                try
+                {
+                    connection.Transport = await transform.WrapAsync(connection, connection.Transport, connection.Stopping)
+                        .ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    connection.SetCloseReason(CloseReason.TlsHandshakeFailed);
+                    TcpLog.TransformFailed(Logger, connection.Id, connection.RemoteEndPoint, e.Message);
+                    return;
+                }
+            }
+
+            await _handler.HandleAsync(connection).ConfigureAwait(false);
+            connection.SetCloseReason(CloseReason.Completed);
+        }
+        catch (OperationCanceledException) when (connection.Stopping.IsCancellationRequested)
+        {
+            // The reason (server stopping, idle timeout) was recorded by whoever cancelled.
+        }
+        catch (Exception e) when (SocketErrors.IsDisconnect(e) || e is ObjectDisposedException)
+        {
+            connection.SetCloseReason(CloseReason.Reset);
+        }
+        catch (Exception e)
+        {
+            connection.SetCloseReason(CloseReason.Error);
+            TcpLog.ConnectionFailed(Logger, connection.Id, connection.RemoteEndPoint, e);
+        }
+        finally
+        {
+            await CloseAsync(connection).ConfigureAwait(false);
+        }
+    }
+
+    private async Task CloseAsync(ServerConnection connection)
+    {
+        try
+        {
+            connection.Socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Best effort: the peer may already be gone, and then there is nobody to tell.
+        }
+
+        try
+        {
+            await connection.Transport.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        {
+            // Best effort, as above: disposing a broken TLS stream can throw.
+        }
+
+        connection.Socket.Dispose();
+        _connections.TryRemove(connection.Id, out _);
+        Interlocked.Add(ref _bytesIn, connection.BytesReceived);
+        Interlocked.Add(ref _bytesOut, connection.BytesSent);
+        TcpLog.ClientDisconnected(Logger, connection.Id, connection.RemoteEndPoint,
+            CloseReasonText.Describe(connection.CloseReason), connection.BytesReceived, connection.BytesSent,
+            Durations.Format(TimeProvider.GetElapsedTime(connection.ConnectedAt)));
+        connection.DisposeResources();
+    }
+
+    private void CloseIdleConnections()
+    {
+        if (Options.IdleTimeout is not { } timeout)
+        {
+            return;
+        }
+
+        foreach (var connection in _connections.Values)
+        {
+            if (connection.CloseReason == CloseReason.None && TimeProvider.GetElapsedTime(connection.LastActivity) >= timeout)
+            {
+                TcpLog.IdleTimeout(Logger, connection.Id, connection.RemoteEndPoint, timeout);
+                connection.SignalStopping(CloseReason.IdleTimeout);
+            }
+        }
+    }
+
+    private string Describe()
+    {
+        var address = Options.Address?.ToString() ?? "all interfaces";
+        var idle = Options.IdleTimeout is { } t ? Durations.Format(t) : "off";
+        return $"address {address}, port {Options.Port}, port tries {Options.PortTries}, stop allowed from {Options.StopPolicy.ToString().ToLowerInvariant()}, " +
+            $"idle timeout {idle}, {_handler.DescribeSettings()}";
+    }
+
+    internal static IPEndPoint Normalize(IPEndPoint endPoint) =>
+        endPoint.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port) : endPoint;
+}
