@@ -25,7 +25,7 @@ public static class EchoClient
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(logger);
-        var session = new Session(connection, input, output, mode, logger, maxMessageBytes, cancellationToken);
+        await using var session = new Session(connection, input, output, mode, logger, maxMessageBytes, cancellationToken);
         var outcome = await session.RunAsync().ConfigureAwait(false);
         EchoLog.ClientDisconnected(logger, TcpConnector.HostPort(connection.Host, connection.Port), Describe(outcome));
         return outcome;
@@ -43,10 +43,11 @@ public static class EchoClient
 
     private sealed class Session(
         ClientConnection connection, TextReader input, Stream output, EchoMode mode, ILogger logger, int maxMessageBytes,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken) : IAsyncDisposable
     {
         private readonly MessageStream? _messages = mode == EchoMode.Framed ? new MessageStream(connection.Stream, maxMessageBytes) : null;
         private volatile int _command; // a LineCommand, once sent
+        private volatile bool _inputEnded;
 
         public async Task<EchoClientOutcome> RunAsync()
         {
@@ -86,7 +87,7 @@ public static class EchoClient
             {
                 LineCommand.Exit => EchoClientOutcome.Exited,
                 LineCommand.Stop => EchoClientOutcome.Stopped,
-                _ => send.IsCompletedSuccessfully ? EchoClientOutcome.InputEnded : EchoClientOutcome.ServerClosed,
+                _ => _inputEnded ? EchoClientOutcome.InputEnded : EchoClientOutcome.ServerClosed,
             };
         }
 
@@ -119,6 +120,7 @@ public static class EchoClient
             }
 
             // Nothing more to send: say so, and let every echo still on its way arrive.
+            _inputEnded = true;
             await connection.ShutdownSendAsync().ConfigureAwait(false);
         }
 
@@ -149,6 +151,8 @@ public static class EchoClient
                 EchoLog.ClientMessageReceived(logger, bytes.Length - 1);
             }
         }
+
+        public ValueTask DisposeAsync() => _messages?.DisposeAsync() ?? ValueTask.CompletedTask;
 
         private static LineCommand AsCommand(string line) =>
             line.Equals("exit", StringComparison.OrdinalIgnoreCase) ? LineCommand.Exit

@@ -1,0 +1,222 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Parley.Cli.Tests.Support;
+
+/// <summary>
+/// The built <c>parley</c> program running as a child process, with standard input piped and standard output and
+/// error captured byte for byte. Configuration and data folders point into a fresh temporary folder, so tests never
+/// touch the real home directory.
+/// </summary>
+internal sealed partial class ParleyProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly MemoryStream _stdout = new();
+    private readonly MemoryStream _stderr = new();
+    private readonly Task _pumps;
+    private readonly Lock _lock = new();
+
+    private ParleyProcess(Process process, string home)
+    {
+        _process = process;
+        Home = home;
+        _pumps = Task.WhenAll(
+            Pump(process.StandardOutput.BaseStream, _stdout),
+            Pump(process.StandardError.BaseStream, _stderr));
+    }
+
+    public static string Executable { get; } = typeof(ParleyProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "ParleyExecutable").Value!;
+
+    /// <summary>The temporary folder used as home, configuration and data folder.</summary>
+    public string Home { get; }
+
+    public int Id => _process.Id;
+
+    public StreamWriter Input => _process.StandardInput;
+
+    public byte[] StandardOutputBytes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _stdout.ToArray();
+            }
+        }
+    }
+
+    public string StandardOutput => Encoding.UTF8.GetString(StandardOutputBytes);
+
+    public string StandardError
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return Encoding.UTF8.GetString(_stderr.ToArray());
+            }
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public static ParleyProcess Start(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null,
+        string? workingDirectory = null, string? home = null)
+    {
+        home ??= Directory.CreateTempSubdirectory("parley-test-").FullName;
+        var start = new ProcessStartInfo(Executable)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? home,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["HOME"] = home;
+        start.Environment["XDG_CONFIG_HOME"] = Path.Combine(home, "config");
+        start.Environment["XDG_DATA_HOME"] = Path.Combine(home, "data");
+        start.Environment.Remove("PARLEY_HOST");
+        start.Environment.Remove("PARLEY_PORT");
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(key);
+            }
+            else
+            {
+                start.Environment[key] = value;
+            }
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("parley did not start");
+        return new ParleyProcess(process, home);
+    }
+
+    public static ParleyProcess Start(params string[] arguments) => Start((IEnumerable<string>)arguments);
+
+    /// <summary>Runs to the end with the given standard input, and returns the exit code.</summary>
+    public static async Task<(int ExitCode, ParleyProcess Process)> RunAsync(string input, CancellationToken cancellationToken, params string[] arguments)
+    {
+        var process = Start(arguments);
+        await process.Input.WriteAsync(input);
+        process.Input.Close();
+        return (await process.WaitForExitAsync(cancellationToken), process);
+    }
+
+    /// <summary>Waits for a line of standard output (or error) matching <paramref name="pattern"/>.</summary>
+    public async Task<Match> WaitForAsync(Regex pattern, CancellationToken cancellationToken, bool standardError = false)
+    {
+        while (true)
+        {
+            var match = pattern.Match(standardError ? StandardError : StandardOutput);
+            if (match.Success)
+            {
+                return match;
+            }
+
+            if (_process.HasExited)
+            {
+                await _pumps;
+                match = pattern.Match(standardError ? StandardError : StandardOutput);
+                return match.Success
+                    ? match
+                    : throw new InvalidOperationException(
+                        $"parley exited ({_process.ExitCode}) before printing /{pattern}/.\nstdout:\n{StandardOutput}\nstderr:\n{StandardError}");
+            }
+
+            if (cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"Timed out waiting for /{pattern}/.\nstdout:\n{StandardOutput}\nstderr:\n{StandardError}");
+            }
+
+            await Task.Delay(10, CancellationToken.None);
+        }
+    }
+
+    /// <summary>The port from the <c>Listening on address:port</c> line.</summary>
+    public async Task<int> WaitForListeningPortAsync(CancellationToken cancellationToken)
+    {
+        var match = await WaitForAsync(ListeningLine(), cancellationToken);
+        return int.Parse(match.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public async Task<int> WaitForExitAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _process.WaitForExitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"parley did not exit in time.\nstdout:\n{StandardOutput}\nstderr:\n{StandardError}");
+        }
+
+        await _pumps;
+        return _process.ExitCode;
+    }
+
+    public void Signal(string signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    /// <summary>The peak resident memory of the process, from /proc, in KiB.</summary>
+    public long PeakResidentKiB()
+    {
+        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        await _pumps;
+        _process.Dispose();
+    }
+
+    [GeneratedRegex(@"^Listening on (?<address>\S+):(?<port>\d+)", RegexOptions.Multiline)]
+    public static partial Regex ListeningLine();
+
+    private async Task Pump(Stream from, MemoryStream to)
+    {
+        var buffer = new byte[16 * 1024];
+        while (true)
+        {
+            int n;
+            try
+            {
+                n = await from.ReadAsync(buffer);
+            }
+            catch (IOException)
+            {
+                return;
+            }
+
+            if (n == 0)
+            {
+                return;
+            }
+
+            lock (_lock)
+            {
+                to.Write(buffer, 0, n);
+            }
+        }
+    }
+}
