@@ -27,6 +27,23 @@ public sealed class EchoProcessTests
     }
 
     [Fact]
+    public async Task In_framed_mode_each_line_goes_as_one_message_and_each_reply_is_printed()
+    {
+        var ct = TestTimeout.Token();
+        var (server, port) = await EchoServerProcess.StartAsync(ct, "--framing", "length");
+        await using var _ = server;
+
+        var (exit, client) = await ParleyProcess.RunAsync("one\n\nПривет\nexit\nlost\n", ct,
+            "client", "--framing", "length", "--port", $"{port}", "--host", "127.0.0.1");
+        await using var __ = client;
+
+        Assert.Equal(0, exit);
+        Assert.Equal("one\n\nПривет\n", client.StandardOutput);
+        Assert.Contains("Sent a message of 12 bytes", client.StandardError, StringComparison.Ordinal);
+        Assert.False(server.HasExited);
+    }
+
+    [Fact]
     public async Task The_listening_line_names_the_address_and_port_with_IPv6_in_brackets()
     {
         var ct = TestTimeout.Token();
