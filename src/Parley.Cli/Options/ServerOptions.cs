@@ -50,7 +50,7 @@ internal sealed class ServerOptions
         {
             Description = $"Port to listen on; 0 takes any free port (${EnvironmentDefaults.PortVariable}, when set, replaces the default)",
             HelpName = "port",
-            DefaultValueFactory = result => EnvironmentDefaults.Port(builtInPort, result),
+            DefaultValueFactory = result => EnvironmentDefaults.Port(builtInPort, result, min: 0),
             CustomParser = result =>
             {
                 var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";

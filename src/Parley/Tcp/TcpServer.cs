@@ -22,6 +22,7 @@ public sealed class TcpServer : IAsyncDisposable
     private Task _acceptLoop = Task.CompletedTask;
     private ITimer? _heartbeat;
     private Task? _stopTask;
+    private volatile bool _stopping;
     private long _nextId;
     private long _bytesIn;
     private long _bytesOut;
@@ -99,7 +100,13 @@ public sealed class TcpServer : IAsyncDisposable
     {
         lock (_stopLock)
         {
-            return _stopTask ??= StopCoreAsync(requestedBy);
+            if (_stopTask is null)
+            {
+                _stopping = true;
+                _stopTask = StopCoreAsync(requestedBy);
+            }
+
+            return _stopTask;
         }
     }
 
@@ -162,7 +169,7 @@ public sealed class TcpServer : IAsyncDisposable
             {
                 return;
             }
-            catch (SocketException) when (_stopTask is not null)
+            catch (SocketException) when (_stopping)
             {
                 return;
             }
