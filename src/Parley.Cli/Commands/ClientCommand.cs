@@ -31,13 +31,10 @@ internal static class ClientCommand
             var max = modes.MaxMessageBytes(result);
             return ClientRunner.RunAsync(host, port, connect, options.Logging.Read(result), async (connection, logger, cancellation) =>
             {
-                var outcome = await EchoClient.RunAsync(connection, console.In, console.StandardOutput, mode, logger, max, cancellation);
-                return outcome switch
-                {
-                    EchoClientOutcome.ServerClosed or EchoClientOutcome.ConnectionLost => throw new CliException(
-                        $"connection to {Tcp.TcpConnector.HostPort(host, port)} ended: {EchoClient.Describe(outcome)}"),
-                    _ => ExitCodes.Ok,
-                };
+                var result = await EchoClient.RunAsync(connection, console.In, console.StandardOutput, mode, logger, max, cancellation);
+                return result.Succeeded
+                    ? ExitCodes.Ok
+                    : throw new CliException($"connection to {Tcp.TcpConnector.HostPort(host, port)} ended: {result.Describe()}");
             });
         });
     }

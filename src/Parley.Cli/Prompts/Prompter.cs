@@ -55,6 +55,25 @@ internal sealed class Prompter(IAnsiConsole console)
         }
     }
 
+    /// <summary>Asks a yes/no question; only yes (or y) is yes, and end of input is no.</summary>
+    public bool Confirm(string question)
+    {
+        while (true)
+        {
+            var answer = Ask(question + " (yes/no)", "no")?.Trim().ToLowerInvariant();
+            switch (answer)
+            {
+                case null or "n" or "no":
+                    return false;
+                case "y" or "yes":
+                    return true;
+                default:
+                    console.WriteLine("Please answer yes or no.");
+                    break;
+            }
+        }
+    }
+
     /// <summary>Asks a free-text question; null when the user ended input without an answer and there is no default.</summary>
     public string? AskText(string question, string? defaultValue = null, bool secret = false)
     {

@@ -291,6 +291,8 @@ public sealed class EchoProcessTests
     [InlineData("--chunk-size 0", "parley: --chunk-size: '0' is not a whole number from 1 to 16777216")]
     [InlineData("--idle-timeout soon", "parley: --idle-timeout: 'soon' is not a duration: use for example 500ms, 5s, 2m or 1h")]
     [InlineData("--bogus", "parley: Unrecognized command or argument '--bogus'.")]
+    [InlineData("--raw --framing length", "parley: --raw and --framing length do not go together: raw echo has no framing")]
+    [InlineData("--raw --framing lenght", "parley: --framing: 'lenght' is not one of line, length")]
     public async Task A_bad_argument_is_one_line_and_exit_code_2(string arguments, string expected)
     {
         var ct = TestTimeout.Token();
