@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Parley.Echo;
 using Parley.Cli.Options;
+using Parley.Echo;
 using Parley.Framing;
 
 namespace Parley.Cli.Commands;
