@@ -16,6 +16,7 @@ internal static class ClientCommand
         ConfigureEcho(echo, console);
         client.Add(echo);
         client.Add(IdentCommands.Client(console));
+        client.Add(AuthCommands.Client(console));
         return client;
     }
 

@@ -9,7 +9,8 @@ namespace Parley.Cli.Hosting;
 internal static class DialogClientSession
 {
     public static async Task<int> RunAsync(
-        CliConsole console, ClientConnection connection, DialogClientOptions options, ILogger logger, CancellationToken cancellationToken)
+        CliConsole console, ClientConnection connection, DialogClientOptions options, ILogger logger, CancellationToken cancellationToken,
+        Action<DialogClientResult>? ended = null)
     {
         DialogClientResult result;
         try
@@ -21,6 +22,7 @@ internal static class DialogClientSession
             throw new CliException(e.Message);
         }
 
+        ended?.Invoke(result);
         var target = TcpConnector.HostPort(connection.Host, connection.Port);
         return result.Outcome switch
         {

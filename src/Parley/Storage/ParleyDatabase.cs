@@ -15,7 +15,7 @@ namespace Parley.Storage;
 public sealed partial class ParleyDatabase : IDisposable
 {
     /// <summary>The schema version this Parley writes; older databases are upgraded when opened.</summary>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     /// <summary>The <c>application_id</c> that marks a Parley database: "Prly" in ASCII.</summary>
     internal const int ApplicationId = 0x50726C79;

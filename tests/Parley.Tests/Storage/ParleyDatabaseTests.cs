@@ -59,6 +59,28 @@ public sealed class ParleyDatabaseTests : IDisposable
     }
 
     [Fact]
+    public async Task A_version_1_database_is_upgraded_and_keeps_its_clients()
+    {
+        using (var old = new SqliteConnection($"Data Source={_file.Path};Pooling=False"))
+        {
+            old.Open();
+            using var command = old.CreateCommand();
+            command.CommandText =
+                "CREATE TABLE ident_clients (address TEXT NOT NULL PRIMARY KEY, name TEXT NOT NULL, first_seen INTEGER NOT NULL, " +
+                "last_seen INTEGER NOT NULL, visits INTEGER NOT NULL CHECK (visits >= 1));" +
+                "INSERT INTO ident_clients VALUES ('127.0.0.7', 'Walter', 0, 0, 3);" +
+                $"PRAGMA application_id = {ParleyDatabase.ApplicationId}; PRAGMA user_version = 1;";
+            command.ExecuteNonQuery();
+        }
+
+        using var database = _file.Open();
+
+        Assert.Equal(ParleyDatabase.SchemaVersion, Pragma("user_version"));
+        Assert.Equal(3, (await new ClientStore(database).FindAsync(IPAddress.Parse("127.0.0.7")))!.Visits);
+        Assert.Empty(await new Parley.Auth.AuthStore(database).ListUsersAsync(DateTimeOffset.UnixEpoch));
+    }
+
+    [Fact]
     public void A_file_that_is_not_SQLite_is_refused_with_a_clear_error()
     {
         File.WriteAllText(_file.Path, "these are my notes, not a database\n");
