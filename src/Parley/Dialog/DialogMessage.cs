@@ -19,6 +19,9 @@ public sealed class DialogMessage
     /// <summary><c>ask</c> and <c>answer</c>: which question.</summary>
     public string? Id { get; init; }
 
+    /// <summary><c>error</c>: the stable machine-readable code, one of <see cref="DialogErrorCodes"/>.</summary>
+    public string? Code { get; init; }
+
     /// <summary>Text for the user (<c>say</c>, <c>ask</c>, <c>echo</c>, <c>error</c>, <c>bye</c>, <c>ready</c>), an answer, or a conversation message.</summary>
     public string? Text { get; init; }
 
@@ -27,9 +30,6 @@ public sealed class DialogMessage
 
     /// <summary><c>ask</c>: the answer proposed when the user gives none.</summary>
     public string? Default { get; init; }
-
-    /// <summary><c>error</c>: the stable machine-readable code, one of <see cref="DialogErrorCodes"/>.</summary>
-    public string? Code { get; init; }
 
     /// <summary><c>error</c> with code <c>throttled</c>: seconds to wait before trying again.</summary>
     public int? RetryAfter { get; init; }

@@ -12,7 +12,7 @@ public sealed class DialogCodecTests
         Assert.Equal("{\"type\":\"hello\",\"service\":\"ident\",\"version\":1}", DialogCodec.Serialize(DialogMessage.Hello("ident")));
         Assert.Equal("{\"type\":\"ask\",\"id\":\"name\",\"text\":\"What is your name?\",\"secret\":false}",
             DialogCodec.Serialize(DialogMessage.Ask("name", "What is your name?")));
-        Assert.Equal("{\"type\":\"error\",\"text\":\"Wait.\",\"code\":\"throttled\",\"retryAfter\":30}",
+        Assert.Equal("{\"type\":\"error\",\"code\":\"throttled\",\"text\":\"Wait.\",\"retryAfter\":30}",
             DialogCodec.Serialize(DialogMessage.Error("throttled", "Wait.", 30)));
     }
 
