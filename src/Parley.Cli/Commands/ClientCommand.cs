@@ -15,6 +15,8 @@ internal static class ClientCommand
         var echo = new Command("echo", "Echo client: sends each line of standard input, prints what comes back on standard output (default port 9000)");
         ConfigureEcho(echo, console);
         client.Add(echo);
+        client.Add(IdentCommands.Client(console));
+        client.Add(AuthCommands.Client(console));
         return client;
     }
 

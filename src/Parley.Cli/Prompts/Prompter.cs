@@ -81,6 +81,18 @@ internal sealed class Prompter(IAnsiConsole console)
         return string.IsNullOrEmpty(answer) ? defaultValue : answer;
     }
 
+    /// <summary>
+    /// Asks a server's question: an empty answer takes the default (or stays empty, for the server to judge); null
+    /// only at end of input. Secret answers are not shown while typed.
+    /// </summary>
+    public string? AskAnswer(string question, string? defaultValue, bool secret)
+    {
+        var shown = string.IsNullOrEmpty(defaultValue) ? $"{question} " : $"{question} [{defaultValue}] ";
+        console.Write(new Text(shown));
+        var line = ReadLine(secret);
+        return line is { Length: 0 } && !string.IsNullOrEmpty(defaultValue) ? defaultValue : line;
+    }
+
     /// <summary>Writes the question and reads one line: null at end of input or for an empty answer.</summary>
     private string? Ask(string question, string? defaultValue, bool secret = false)
     {
