@@ -175,6 +175,79 @@ public sealed partial class TlsProcessTests
         Assert.False(plainServer.HasExited);
     }
 
+    [Fact]
+    public async Task Framed_echo_works_unchanged_over_TLS()
+    {
+        var ct = TestTimeout.Token();
+        var (server, port, fingerprint) = await StartTlsServerAsync(ct, null, "--framing", "length");
+        await using var _ = server;
+
+        await using var client = await RunClientAsync("one\nПривет\n", Directory.CreateTempSubdirectory().FullName, ct,
+            "--tls", "--fingerprint", fingerprint, "--framing", "length", "--port", $"{port}");
+
+        Assert.Equal(0, await client.WaitForExitAsync(ct));
+        Assert.Equal("one\nПривет\n", client.StandardOutput);
+    }
+
+    [Fact]
+    public async Task The_identification_service_works_unchanged_over_TLS()
+    {
+        var ct = TestTimeout.Token();
+        var server = ParleyProcess.Start("serve", "ident", "--tls", "--port", "0", "--host", "127.0.0.1", "--db", DialogServerProcess.NewDatabasePath());
+        await using var _ = server;
+        var port = await server.WaitForListeningPortAsync(ct);
+        var home = Directory.CreateTempSubdirectory().FullName;
+
+        var client = ParleyProcess.Start(["client", "ident", "--tls", "--trust-on-first-use", "--host", "127.0.0.1", "--port", $"{port}"], home: home);
+        await using var __ = client;
+        await client.Input.WriteAsync("Alice\nhi over tls\nexit\n");
+        client.Input.Close();
+
+        Assert.Equal(0, await client.WaitForExitAsync(ct));
+        Assert.Contains("Nice to meet you, Alice", client.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("hi over tls", client.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("TLS with 127.0.0.1", client.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_authentication_service_works_over_TLS_including_resume_and_without_the_cleartext_warning()
+    {
+        var ct = TestTimeout.Token();
+        var database = DialogServerProcess.NewDatabasePath();
+        var server = ParleyProcess.Start("serve", "auth", "--tls", "--port", "0", "--host", "0.0.0.0", "--db", database);
+        await using var _ = server;
+        var port = await server.WaitForListeningPortAsync(ct);
+        var home = Directory.CreateTempSubdirectory().FullName;
+        string[] client = ["client", "auth", "--tls", "--trust-on-first-use", "--host", "127.0.0.1", "--port", $"{port}"];
+
+        var first = ParleyProcess.Start(client, home: home);
+        await using var __ = first;
+        await first.Input.WriteAsync("carol\nsecret passphrase\nsecret passphrase\nhello\nexit\n");
+        first.Input.Close();
+        Assert.Equal(0, await first.WaitForExitAsync(ct));
+        var second = ParleyProcess.Start(client, home: home);
+        await using var ___ = second;
+        await second.Input.WriteAsync("again\n");
+        second.Input.Close();
+
+        Assert.Equal(0, await second.WaitForExitAsync(ct));
+        Assert.Contains("Welcome, carol", first.StandardOutput, StringComparison.Ordinal);
+        Assert.StartsWith("Welcome back, carol: your session is resumed.", second.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("in clear", server.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_TLS_the_authentication_server_warns_when_it_listens_beyond_loopback()
+    {
+        var ct = TestTimeout.Token();
+        var server = ParleyProcess.Start("serve", "auth", "--port", "0", "--host", "0.0.0.0", "--db", DialogServerProcess.NewDatabasePath());
+        await using var _ = server;
+
+        await server.WaitForListeningPortAsync(ct);
+
+        Assert.Contains("in clear", server.StandardError, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("serve echo --cert x.pem", "parley: --cert and --key need --tls")]
     [InlineData("client --insecure", "parley: --trust-on-first-use, --fingerprint and --insecure need --tls")]
