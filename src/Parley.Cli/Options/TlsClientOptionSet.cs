@@ -82,6 +82,7 @@ internal sealed class TlsClientOptionSet
         console.Error.WriteLine($"  Subject:     {question.Subject}");
         console.Error.WriteLine($"  Expires:     {question.NotAfter:yyyy-MM-dd}");
         console.Error.WriteLine($"  Fingerprint: {question.Fingerprint}");
-        return prompter.Confirm($"Trust it, and remember it in {question.KnownHostsPath}?");
+        console.Error.WriteLine($"If you trust it, it is remembered in {question.KnownHostsPath}.");
+        return prompter.Confirm("Trust it?");
     }
 }
