@@ -1,0 +1,392 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Parley.Diagnostics;
+using Parley.Udp;
+
+namespace Parley.Chat;
+
+/// <summary>
+/// A member's session with a chat server (docs/protocol.md, "Chat"): sends what the user types, paced under the
+/// server's rate limit; delivers what arrives as <see cref="Events"/>, in order; pings every
+/// <see cref="ChatClientOptions.PingInterval"/>, reports silence after <see cref="ChatClientOptions.ServerTimeout"/>, joins
+/// again by itself when the server has forgotten it, and ends when the server stops or its port is reported closed.
+/// </summary>
+public sealed partial class ChatClient : IAsyncDisposable
+{
+    private static readonly string[] Forgotten = ChatReplies.JoinFirst;
+
+    private readonly Socket _socket;
+    private readonly ChatClientOptions _options;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly Channel<ChatEvent> _events = Channel.CreateBounded<ChatEvent>(
+        new BoundedChannelOptions(10_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly TokenBucket _pace;
+    private readonly ConcurrentDictionary<string, (TaskCompletionSource<TimeSpan?> Pong, long SentAt)> _pings = new();
+    private readonly CancellationTokenSource _closing = new();
+    private readonly Task _receiveLoop;
+    private readonly ITimer _ticker;
+    private volatile string _nickname;
+    private long _lastHeard;
+    private long _lastPing;
+    private long _pingCounter;
+    private int _silent;
+    private int _rejoining;
+    private int _endReason;
+
+    private ChatClient(
+        Socket socket, string target, IPEndPoint endPoint, string welcome, ChatClientOptions options, ILogger logger, TimeProvider time)
+    {
+        _socket = socket;
+        Target = target;
+        RemoteEndPoint = endPoint;
+        _options = options;
+        _logger = logger;
+        _time = time;
+        _pace = new TokenBucket(options.Rate, options.Burst, time);
+        _pace.TryTake();
+        _nickname = NicknameOf(welcome) ?? "";
+        _lastHeard = _lastPing = time.GetTimestamp();
+        _events.Writer.TryWrite(new ChatEvent(ChatEventKind.Message, welcome));
+        _receiveLoop = ReceiveLoopAsync();
+        var tick = TimeSpan.FromTicks(Math.Clamp(
+            Math.Min(options.PingInterval.Ticks, options.ServerTimeout.Ticks) / 10, TimeSpan.TicksPerMillisecond * 10, TimeSpan.TicksPerSecond));
+        _ticker = time.CreateTimer(static state => ((ChatClient)state!).Tick(), this, tick, tick);
+    }
+
+    /// <summary>The server as the user named it, <c>host:port</c>.</summary>
+    public string Target { get; }
+
+    /// <summary>The server's address and port.</summary>
+    public IPEndPoint RemoteEndPoint { get; }
+
+    /// <summary>The nickname now, as the server spelled it in its last confirmation.</summary>
+    public string Nickname => _nickname;
+
+    /// <summary>What happens, in order; completes after the <see cref="ChatEventKind.Ended"/> event.</summary>
+    public ChannelReader<ChatEvent> Events => _events.Reader;
+
+    /// <summary>Why the session ended, or <see cref="ChatEndReason.None"/> while it goes on.</summary>
+    public ChatEndReason EndReason => (ChatEndReason)Volatile.Read(ref _endReason);
+
+    /// <summary>
+    /// Sends a line as typed: text for everyone, or a command (<c>/msg bob hi</c>). Waits while the client is over its
+    /// own pace. Returns <see langword="false"/> when the session has ended (<see cref="EndReason"/> says why).
+    /// </summary>
+    /// <exception cref="ArgumentException">The text cannot travel (<see cref="ChatText.Problem"/> says why).</exception>
+    public ValueTask<bool> SendAsync(string text, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (ChatText.Problem(text) is { } problem)
+        {
+            throw new ArgumentException(problem, nameof(text));
+        }
+
+        return SendRawAsync(text, log: true, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends <c>/ping</c> and waits for its <c>/pong</c>: the round-trip time, or <see langword="null"/> when none came
+    /// within <paramref name="timeout"/> or the session ended. The server answers in order, so once the
+    /// <c>/pong</c> is in, every answer to what was sent before it has been sent.
+    /// </summary>
+    public async Task<TimeSpan?> PingAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var token = "p" + Interlocked.Increment(ref _pingCounter).ToString(CultureInfo.InvariantCulture);
+        var pong = new TaskCompletionSource<TimeSpan?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pings[token] = (pong, _time.GetTimestamp());
+        try
+        {
+            if (!await SendRawAsync($"/ping {token}", log: true, cancellationToken).ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            return await pong.Task.WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+        finally
+        {
+            _pings.TryRemove(token, out _);
+        }
+    }
+
+    /// <summary>Sends <c>/leave</c> and ends the session.</summary>
+    public async Task LeaveAsync(CancellationToken cancellationToken = default)
+    {
+        if (EndReason == ChatEndReason.None && await SendRawAsync("/leave", log: true, cancellationToken).ConfigureAwait(false))
+        {
+            ChatLog.ClientLeft(_logger, Target);
+        }
+
+        End(ChatEndReason.Left, "left the chat");
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        End(ChatEndReason.Left, "closed");
+        await _ticker.DisposeAsync().ConfigureAwait(false);
+        await _closing.CancelAsync().ConfigureAwait(false);
+        await _receiveLoop.ConfigureAwait(false);
+        _socket.Dispose();
+        _closing.Dispose();
+    }
+
+    private async ValueTask<bool> SendRawAsync(string text, bool log, CancellationToken cancellationToken)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (EndReason != ChatEndReason.None)
+            {
+                return false;
+            }
+
+            for (var wait = _pace.TimeUntilAvailable(); wait > TimeSpan.Zero; wait = _pace.TimeUntilAvailable())
+            {
+                await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+            }
+
+            _pace.TryTake();
+            await _socket.SendAsync(bytes, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            if (log)
+            {
+                ChatLog.ClientSent(_logger, bytes.Length);
+            }
+
+            return true;
+        }
+        catch (SocketException e) when (UdpSocketErrors.IsPortUnreachable(e))
+        {
+            Unreachable();
+            return false;
+        }
+        catch (SocketException e)
+        {
+            // No route, network down: the datagram is lost, as UDP datagrams may be; silence will tell if it lasts.
+            ChatLog.ClientSendFailed(_logger, bytes.Length, e.Message);
+            return true;
+        }
+        catch (ObjectDisposedException)
+        {
+            return false;
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        var buffer = new byte[UdpServer.ReceiveBufferLength];
+        var closing = _closing.Token;
+        while (true)
+        {
+            int received;
+            try
+            {
+                received = await _socket.ReceiveAsync(buffer, SocketFlags.None, closing).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException e) when (UdpSocketErrors.IsPortUnreachable(e))
+            {
+                Unreachable();
+                return;
+            }
+            catch (SocketException e)
+            {
+                // No route, network down: say so, and give the network a moment instead of spinning.
+                ChatLog.ClientReceiveFailed(_logger, e.Message);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(200), closing).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            Interlocked.Exchange(ref _lastHeard, _time.GetTimestamp());
+            if (Interlocked.Exchange(ref _silent, 0) == 1)
+            {
+                ChatLog.ClientServerBack(_logger);
+                Publish(ChatEventKind.ServerResponding, $"server responding again ({Target})");
+            }
+
+            try
+            {
+                if (!await OnLineAsync(Decode(buffer.AsSpan(0, received)), received, closing).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Handles one line from the server; false once the session is over.</summary>
+    private async ValueTask<bool> OnLineAsync(string line, int bytes, CancellationToken closing)
+    {
+        if (line == "/pong" || line.StartsWith("/pong ", StringComparison.Ordinal))
+        {
+            if (_pings.TryGetValue(line.Length > 6 ? line[6..] : "", out var ping))
+            {
+                ping.Pong.TrySetResult(_time.GetElapsedTime(ping.SentAt));
+            }
+
+            return true;
+        }
+
+        ChatLog.ClientReceived(_logger, bytes);
+        if (Array.IndexOf(Forgotten, line) >= 0)
+        {
+            if (Interlocked.Exchange(ref _rejoining, 1) == 0)
+            {
+                ChatLog.ClientRejoining(_logger, Nickname);
+                Publish(ChatEventKind.Rejoining, $"the server no longer knew this client (restarted, or dropped it after silence): joining again as {Nickname}");
+                await SendRawAsync($"/join {Nickname}", log: true, closing).ConfigureAwait(false);
+            }
+
+            return true;
+        }
+
+        if (NicknameOf(line) is { } joinedAs)
+        {
+            _nickname = joinedAs;
+            Volatile.Write(ref _rejoining, 0);
+        }
+        else if (Volatile.Read(ref _rejoining) == 1 && line.StartsWith('!'))
+        {
+            await _events.Writer.WriteAsync(new ChatEvent(ChatEventKind.Message, line), closing).ConfigureAwait(false);
+            End(ChatEndReason.MembershipLost, $"could not join again as {Nickname}: {line.TrimStart('!', ' ')}");
+            return false;
+        }
+        else if (RenamedTo(line) is { } renamed)
+        {
+            _nickname = renamed;
+        }
+
+        await _events.Writer.WriteAsync(new ChatEvent(ChatEventKind.Message, line), closing).ConfigureAwait(false);
+        if (line == ChatReplies.ServerStopping)
+        {
+            End(ChatEndReason.ServerStopped, $"the chat server at {Target} stopped");
+            return false;
+        }
+
+        return true;
+    }
+
+    private string Decode(ReadOnlySpan<byte> payload)
+    {
+        if (!System.Text.Unicode.Utf8.IsValid(payload))
+        {
+            ChatLog.ClientInvalidText(_logger, payload.Length);
+        }
+
+        return ChatText.StripEnding(Encoding.UTF8.GetString(payload));
+    }
+
+    /// <summary>The timer: a keep-alive ping when due, and the silence check. Never throws.</summary>
+    private void Tick()
+    {
+        if (EndReason != ChatEndReason.None)
+        {
+            return;
+        }
+
+        var now = _time.GetTimestamp();
+        if (_time.GetElapsedTime(Interlocked.Read(ref _lastPing), now) >= _options.PingInterval)
+        {
+            Interlocked.Exchange(ref _lastPing, now);
+            _ = KeepAliveAsync();
+        }
+
+        var silence = _time.GetElapsedTime(Interlocked.Read(ref _lastHeard), now);
+        if (silence >= _options.ServerTimeout && Interlocked.Exchange(ref _silent, 1) == 0)
+        {
+            ChatLog.ClientServerSilent(_logger, Target, Durations.Format(silence));
+            Publish(ChatEventKind.ServerNotResponding, $"server not responding: nothing heard from {Target} for {Durations.Format(silence)}");
+        }
+    }
+
+    private async Task KeepAliveAsync()
+    {
+        var token = "k" + Interlocked.Increment(ref _pingCounter).ToString(CultureInfo.InvariantCulture);
+        try
+        {
+            ChatLog.ClientKeepAlive(_logger, token);
+            await SendRawAsync($"/ping {token}", log: false, _closing.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+        {
+            // The session is closing: no keep-alive needed.
+        }
+    }
+
+    private void Unreachable()
+    {
+        ChatLog.ClientUnreachable(_logger, Target);
+        End(ChatEndReason.ServerUnreachable,
+            $"server unreachable: {RemoteEndPoint} reports nothing listening on UDP port {RemoteEndPoint.Port} (the chat server stopped or crashed)");
+    }
+
+    private void Publish(ChatEventKind kind, string text) => _events.Writer.TryWrite(new ChatEvent(kind, text));
+
+    /// <summary>Ends the session once: the first reason wins, pending pings give up, the events end.</summary>
+    private void End(ChatEndReason reason, string text)
+    {
+        if (Interlocked.CompareExchange(ref _endReason, (int)reason, (int)ChatEndReason.None) != (int)ChatEndReason.None)
+        {
+            return;
+        }
+
+        foreach (var ping in _pings.Values)
+        {
+            ping.Pong.TrySetResult(null);
+        }
+
+        _events.Writer.TryWrite(new ChatEvent(ChatEventKind.Ended, text));
+        _events.Writer.TryComplete();
+    }
+
+    private static string? NicknameOf(string line)
+    {
+        if (!line.StartsWith(WelcomePrefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var rest = line[WelcomePrefix.Length..];
+        var end = rest.IndexOf(' ', StringComparison.Ordinal);
+        return end < 0 ? rest : rest[..end];
+    }
+
+    private string? RenamedTo(string line)
+    {
+        var prefix = $"* {Nickname} is now known as ";
+        return line.StartsWith(prefix, StringComparison.Ordinal) && line.Length > prefix.Length && !line[prefix.Length..].Contains(' ', StringComparison.Ordinal)
+            ? line[prefix.Length..]
+            : null;
+    }
+}
