@@ -99,7 +99,7 @@ public sealed partial class ChatClient
         Socket socket, string target, IPEndPoint endPoint, string nickname, ChatClientOptions options, TimeProvider time, ILogger logger,
         CancellationToken cancellationToken)
     {
-        var join = Encoding.UTF8.GetBytes($"/join {nickname}");
+        var join = Encoding.UTF8.GetBytes(Padded($"/join {nickname}"));
         var buffer = new byte[UdpServer.ReceiveBufferLength];
         var started = time.GetTimestamp();
         try

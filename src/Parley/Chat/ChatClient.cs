@@ -18,6 +18,9 @@ namespace Parley.Chat;
 /// </summary>
 public sealed partial class ChatClient : IAsyncDisposable
 {
+    /// <summary>The size <c>/join</c> and <c>/nick</c> are padded to (see <see cref="Padded"/>).</summary>
+    internal const int PaddedCommandBytes = 200;
+
     private static readonly string[] Forgotten = ChatReplies.JoinFirst;
 
     private readonly Socket _socket;
@@ -88,7 +91,7 @@ public sealed partial class ChatClient : IAsyncDisposable
             throw new ArgumentException(problem, nameof(text));
         }
 
-        return SendRawAsync(text, log: true, cancellationToken);
+        return SendRawAsync(Padded(text), log: true, cancellationToken);
     }
 
     /// <summary>
@@ -265,7 +268,7 @@ public sealed partial class ChatClient : IAsyncDisposable
             {
                 ChatLog.ClientRejoining(_logger, Nickname);
                 Publish(ChatEventKind.Rejoining, $"the server no longer knew this client (restarted, or dropped it after silence): joining again as {Nickname}");
-                await SendRawAsync($"/join {Nickname}", log: true, closing).ConfigureAwait(false);
+                await SendRawAsync(Padded($"/join {Nickname}"), log: true, closing).ConfigureAwait(false);
             }
 
             return true;
@@ -368,6 +371,22 @@ public sealed partial class ChatClient : IAsyncDisposable
 
         _events.Writer.TryWrite(new ChatEvent(ChatEventKind.Ended, text));
         _events.Writer.TryComplete();
+    }
+
+    /// <summary>
+    /// Pads <c>/join</c> and <c>/nick</c> with spaces (which the server ignores around their argument) to
+    /// <see cref="PaddedCommandBytes"/>: the server never answers with more bytes than it was sent, and this buys
+    /// room for its full explanation when it refuses a nickname.
+    /// </summary>
+    internal static string Padded(string text)
+    {
+        if (!(text.StartsWith("/join ", StringComparison.OrdinalIgnoreCase) || text.StartsWith("/nick ", StringComparison.OrdinalIgnoreCase)))
+        {
+            return text;
+        }
+
+        var bytes = Encoding.UTF8.GetByteCount(text);
+        return bytes >= PaddedCommandBytes ? text : text + new string(' ', PaddedCommandBytes - bytes);
     }
 
     private static string? NicknameOf(string line)

@@ -16,6 +16,7 @@ internal sealed class ChatPeer : IAsyncDisposable
     private readonly Channel<byte[]> _received = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly CancellationTokenSource _closing = new();
     private readonly Task _reader;
+    private int _receivedCount;
 
     private ChatPeer(Socket socket)
     {
@@ -24,6 +25,9 @@ internal sealed class ChatPeer : IAsyncDisposable
     }
 
     public IPEndPoint LocalEndPoint => (IPEndPoint)_socket.LocalEndPoint!;
+
+    /// <summary>How many datagrams have arrived so far (read or not).</summary>
+    public int ReceivedCount => Volatile.Read(ref _receivedCount);
 
     public static ChatPeer Open(IPEndPoint server)
     {
@@ -98,6 +102,7 @@ internal sealed class ChatPeer : IAsyncDisposable
             }
 
             _received.Writer.TryWrite(buffer[..n]);
+            Interlocked.Increment(ref _receivedCount);
         }
     }
 }
