@@ -51,9 +51,7 @@ public sealed partial class ChatClient
                 ChatLog.ClientJoining(logger, target, endPoint, nickname);
                 var welcome = await HandshakeAsync(socket, target, endPoint, nickname, options, time, logger, cancellationToken)
                     .ConfigureAwait(false);
-                var client = new ChatClient(socket, target, endPoint, welcome, options, logger, time);
-                ChatLog.ClientJoined(logger, target, endPoint, client.Nickname);
-                return client;
+                return new ChatClient(socket, target, endPoint, welcome, options, logger, time);
             }
             catch (ChatJoinException e) when (e.Failure is ChatJoinFailure.Unreachable or ChatJoinFailure.NoAnswer)
             {
@@ -86,13 +84,13 @@ public sealed partial class ChatClient
         throw new ChatJoinException($"cannot join the chat at {target}: {reasons}", last.Failure, reasons, last);
     }
 
-    /// <summary>What to check for each kind of failure, in words for a person.</summary>
-    public static string Hint(ChatJoinFailure failure, int port) => failure switch
+    /// <summary>What to check for each kind of failure, in words for a person (empty when the server said why).</summary>
+    public static string Hint(ChatJoinFailure failure) => failure switch
     {
-        ChatJoinFailure.Unreachable => $"the host answered that nothing listens on UDP port {port}: is the chat server running, on this port and this address?",
+        ChatJoinFailure.Unreachable => "is the chat server running, on this port and this address?",
         ChatJoinFailure.NoAnswer => "no answer at all: the host may be down, the server may not be a Parley chat, or a firewall may drop UDP",
         ChatJoinFailure.UnknownHost => "check the spelling of the name and the DNS settings, or use an IP address",
-        _ => "choose another nickname, or try again later",
+        _ => "",
     };
 
     private static async Task<string> HandshakeAsync(
@@ -147,7 +145,7 @@ public sealed partial class ChatClient
         catch (SocketException e) when (UdpSocketErrors.IsPortUnreachable(e))
         {
             throw new ChatJoinException(
-                $"cannot join the chat at {target}: server unreachable ({endPoint} reports nothing listening on UDP port {endPoint.Port})",
+                $"cannot join the chat at {target}: server unreachable: the host reports nothing listening on UDP port {endPoint.Port}",
                 ChatJoinFailure.Unreachable, "server unreachable (nothing listening on the port)", e);
         }
     }

@@ -18,7 +18,7 @@ namespace Parley.Chat;
 /// </summary>
 public sealed partial class ChatClient : IAsyncDisposable
 {
-    /// <summary>The size <c>/join</c> and <c>/nick</c> are padded to (see <see cref="Padded"/>).</summary>
+    /// <summary>The size commands are padded to (see <see cref="Padded"/>).</summary>
     internal const int PaddedCommandBytes = 200;
 
     private static readonly string[] Forgotten = ChatReplies.JoinFirst;
@@ -41,6 +41,7 @@ public sealed partial class ChatClient : IAsyncDisposable
     private long _pingCounter;
     private int _silent;
     private int _rejoining;
+    private int _leaving;
     private int _endReason;
 
     private ChatClient(
@@ -55,6 +56,7 @@ public sealed partial class ChatClient : IAsyncDisposable
         _pace = new TokenBucket(options.Rate, options.Burst, time);
         _pace.TryTake();
         _nickname = NicknameOf(welcome) ?? "";
+        ChatLog.ClientJoined(logger, target, endPoint, _nickname);
         _lastHeard = _lastPing = time.GetTimestamp();
         _events.Writer.TryWrite(new ChatEvent(ChatEventKind.Message, welcome));
         _receiveLoop = ReceiveLoopAsync();
@@ -91,7 +93,7 @@ public sealed partial class ChatClient : IAsyncDisposable
             throw new ArgumentException(problem, nameof(text));
         }
 
-        return SendRawAsync(Padded(text), log: true, cancellationToken);
+        return SendRawAsync(text, log: true, cancellationToken);
     }
 
     /// <summary>
@@ -126,6 +128,8 @@ public sealed partial class ChatClient : IAsyncDisposable
     /// <summary>Sends <c>/leave</c> and ends the session.</summary>
     public async Task LeaveAsync(CancellationToken cancellationToken = default)
     {
+        // What arrives from now on (the server's goodbye) is not for anyone to see any more.
+        Volatile.Write(ref _leaving, 1);
         if (EndReason == ChatEndReason.None && await SendRawAsync("/leave", log: true, cancellationToken).ConfigureAwait(false))
         {
             ChatLog.ClientLeft(_logger, Target);
@@ -147,7 +151,7 @@ public sealed partial class ChatClient : IAsyncDisposable
 
     private async ValueTask<bool> SendRawAsync(string text, bool log, CancellationToken cancellationToken)
     {
-        var bytes = Encoding.UTF8.GetBytes(text);
+        var bytes = Encoding.UTF8.GetBytes(Padded(text));
         await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -251,6 +255,11 @@ public sealed partial class ChatClient : IAsyncDisposable
     /// <summary>Handles one line from the server; false once the session is over.</summary>
     private async ValueTask<bool> OnLineAsync(string line, int bytes, CancellationToken closing)
     {
+        if (Volatile.Read(ref _leaving) == 1)
+        {
+            return true;
+        }
+
         if (line == "/pong" || line.StartsWith("/pong ", StringComparison.Ordinal))
         {
             if (_pings.TryGetValue(line.Length > 6 ? line[6..] : "", out var ping))
@@ -268,7 +277,7 @@ public sealed partial class ChatClient : IAsyncDisposable
             {
                 ChatLog.ClientRejoining(_logger, Nickname);
                 Publish(ChatEventKind.Rejoining, $"the server no longer knew this client (restarted, or dropped it after silence): joining again as {Nickname}");
-                await SendRawAsync(Padded($"/join {Nickname}"), log: true, closing).ConfigureAwait(false);
+                await SendRawAsync($"/join {Nickname}", log: true, closing).ConfigureAwait(false);
             }
 
             return true;
@@ -300,14 +309,17 @@ public sealed partial class ChatClient : IAsyncDisposable
         return true;
     }
 
+    /// <summary>The server's line, made safe to show: invalid UTF-8 and control characters become U+FFFD.</summary>
     private string Decode(ReadOnlySpan<byte> payload)
     {
-        if (!System.Text.Unicode.Utf8.IsValid(payload))
+        var line = ChatText.StripEnding(Encoding.UTF8.GetString(payload));
+        var printable = ChatText.Printable(line);
+        if (!System.Text.Unicode.Utf8.IsValid(payload) || !ReferenceEquals(printable, line))
         {
             ChatLog.ClientInvalidText(_logger, payload.Length);
         }
 
-        return ChatText.StripEnding(Encoding.UTF8.GetString(payload));
+        return printable;
     }
 
     /// <summary>The timer: a keep-alive ping when due, and the silence check. Never throws.</summary>
@@ -374,13 +386,13 @@ public sealed partial class ChatClient : IAsyncDisposable
     }
 
     /// <summary>
-    /// Pads <c>/join</c> and <c>/nick</c> with spaces (which the server ignores around their argument) to
-    /// <see cref="PaddedCommandBytes"/>: the server never answers with more bytes than it was sent, and this buys
-    /// room for its full explanation when it refuses a nickname.
+    /// Pads a command (a line that starts with one <c>/</c>) with spaces, which the server ignores after a command, to
+    /// <see cref="PaddedCommandBytes"/>: the server never answers with more bytes than it was sent, and this buys room
+    /// for its whole explanation when it refuses something.
     /// </summary>
     internal static string Padded(string text)
     {
-        if (!(text.StartsWith("/join ", StringComparison.OrdinalIgnoreCase) || text.StartsWith("/nick ", StringComparison.OrdinalIgnoreCase)))
+        if (!text.StartsWith('/') || text.StartsWith("//", StringComparison.Ordinal))
         {
             return text;
         }

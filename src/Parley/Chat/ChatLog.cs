@@ -63,7 +63,7 @@ internal static partial class ChatLog
     [LoggerMessage(1570, LogLevel.Debug, "Joining the chat at {Target} ({EndPoint}) as {Nickname}")]
     public static partial void ClientJoining(ILogger logger, string target, IPEndPoint endPoint, string nickname);
 
-    [LoggerMessage(1571, LogLevel.Information, "Joined the chat at {Target} ({EndPoint}) as {Nickname}")]
+    [LoggerMessage(1571, LogLevel.Information, "Joined the chat at {EndPoint} as {Nickname} ({Target})")]
     public static partial void ClientJoined(ILogger logger, string target, IPEndPoint endPoint, string nickname);
 
     [LoggerMessage(1572, LogLevel.Information, "No chat server at {EndPoint}: {Reason}; trying the next address")]
@@ -96,7 +96,7 @@ internal static partial class ChatLog
     [LoggerMessage(1581, LogLevel.Debug, "Sent /ping {Token} (keep-alive)")]
     public static partial void ClientKeepAlive(ILogger logger, string token);
 
-    [LoggerMessage(1582, LogLevel.Warning, "Received {Bytes} bytes from the server that are not valid UTF-8; shown with replacement characters")]
+    [LoggerMessage(1582, LogLevel.Warning, "Received {Bytes} bytes from the server that are not valid UTF-8 or hold control characters; shown with replacement characters")]
     public static partial void ClientInvalidText(ILogger logger, int bytes);
 
     [LoggerMessage(1583, LogLevel.Warning, "Sending {Bytes} bytes to the server failed: {Reason}")]

@@ -30,7 +30,12 @@ internal static class ChatReplies
 
     public static string Welcome(string nickname, int members, int history) =>
         $"* you joined as {nickname} ({Count(members, "member")})"
-        + (history == 0 ? "" : $"; the last {Count(history, "message")} follow");
+        + history switch
+        {
+            0 => "",
+            1 => "; the last message follows",
+            _ => string.Create(CultureInfo.InvariantCulture, $"; the last {history} messages follow"),
+        };
 
     public static string Pong(string token) => token.Length == 0 ? "/pong" : $"/pong {token}";
 

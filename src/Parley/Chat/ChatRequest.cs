@@ -21,6 +21,8 @@ internal readonly record struct ChatRequest(ChatRequestKind Kind, string Argumen
             return new ChatRequest(ChatRequestKind.Text, Text: text[1..]);
         }
 
+        // Spaces after a command mean nothing: clients may pad commands to make room for a full answer.
+        text = text.TrimEnd(' ');
         var space = text.IndexOf(' ', StringComparison.Ordinal);
         var word = space < 0 ? text[1..] : text[1..space];
         var rest = space < 0 ? "" : text[(space + 1)..].Trim(' ');

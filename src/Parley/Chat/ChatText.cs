@@ -88,6 +88,26 @@ public static class ChatText
         return null;
     }
 
+    /// <summary>
+    /// <paramref name="text"/> with every character that must not travel replaced by U+FFFD, so that a line from a
+    /// server that breaks the rules cannot move a terminal's cursor or hide what it says.
+    /// </summary>
+    internal static string Printable(string text)
+    {
+        if (FirstControl(text) is null)
+        {
+            return text;
+        }
+
+        var builder = new StringBuilder(text.Length);
+        foreach (var rune in text.EnumerateRunes())
+        {
+            builder.Append(IsForbidden(rune) ? "\uFFFD" : rune.ToString());
+        }
+
+        return builder.ToString();
+    }
+
     private static bool IsForbidden(Rune rune) =>
         Rune.IsControl(rune) || rune.Value is 0x2028 or 0x2029 or 0x200E or 0x200F or (>= 0x202A and <= 0x202E) or (>= 0x2066 and <= 0x2069);
 
