@@ -9,19 +9,19 @@ namespace Parley.Chat;
 /// </summary>
 internal static partial class ChatLog
 {
-    [LoggerMessage(1500, LogLevel.Information, "{Nickname} joined from {RemoteEndPoint} ({Members} members now)")]
+    [LoggerMessage(1500, LogLevel.Information, "{Nickname} joined from {RemoteEndPoint}; members: {Members}")]
     public static partial void Joined(ILogger logger, string nickname, IPEndPoint remoteEndPoint, int members);
 
-    [LoggerMessage(1501, LogLevel.Information, "{Nickname} ({RemoteEndPoint}) left ({Members} members now)")]
+    [LoggerMessage(1501, LogLevel.Information, "{Nickname} ({RemoteEndPoint}) left; members: {Members}")]
     public static partial void Left(ILogger logger, string nickname, IPEndPoint remoteEndPoint, int members);
 
-    [LoggerMessage(1502, LogLevel.Information, "{Nickname} ({RemoteEndPoint}) timed out: silent for {Timeout} ({Members} members now)")]
+    [LoggerMessage(1502, LogLevel.Information, "{Nickname} ({RemoteEndPoint}) timed out, silent for {Timeout}; members: {Members}")]
     public static partial void TimedOut(ILogger logger, string nickname, IPEndPoint remoteEndPoint, string timeout, int members);
 
     [LoggerMessage(1503, LogLevel.Information, "{OldNickname} ({RemoteEndPoint}) is now known as {Nickname}")]
     public static partial void Renamed(ILogger logger, string oldNickname, IPEndPoint remoteEndPoint, string nickname);
 
-    [LoggerMessage(1504, LogLevel.Information, "{Nickname} ({RemoteEndPoint}) sent a message of {Bytes} bytes: relayed to {Recipients} members")]
+    [LoggerMessage(1504, LogLevel.Information, "{Nickname} ({RemoteEndPoint}) sent a message of {Bytes} bytes; relayed to the others: {Recipients}")]
     public static partial void Relayed(ILogger logger, string nickname, IPEndPoint remoteEndPoint, int bytes, int recipients);
 
     [LoggerMessage(1505, LogLevel.Information, "{Nickname} ({RemoteEndPoint}) sent a private message of {Bytes} bytes to {Recipient}")]
@@ -45,13 +45,13 @@ internal static partial class ChatLog
     [LoggerMessage(1511, LogLevel.Information, "{Nickname} ({RemoteEndPoint}): {Request} refused: {Reason}")]
     public static partial void Refused(ILogger logger, string nickname, IPEndPoint remoteEndPoint, string request, string reason);
 
-    [LoggerMessage(1512, LogLevel.Information, "Telling {Members} members that the server is stopping")]
+    [LoggerMessage(1512, LogLevel.Information, "Telling every member that the server is stopping; members: {Members}")]
     public static partial void TellingStop(ILogger logger, int members);
 
     [LoggerMessage(1513, LogLevel.Debug, "No wording of the reply fits in the {Bytes} bytes that {RemoteEndPoint} sent: nothing sent")]
     public static partial void ReplySuppressed(ILogger logger, int bytes, IPEndPoint remoteEndPoint);
 
-    [LoggerMessage(1514, LogLevel.Debug, "{Nickname} ({RemoteEndPoint}) asked who is here: {Members} members in {Lines} datagrams")]
+    [LoggerMessage(1514, LogLevel.Debug, "{Nickname} ({RemoteEndPoint}) asked who is here; members: {Members}, datagrams: {Lines}")]
     public static partial void Who(ILogger logger, string nickname, IPEndPoint remoteEndPoint, int members, int lines);
 
     [LoggerMessage(1515, LogLevel.Debug, "{Nickname} ({RemoteEndPoint}) sent /ping")]

@@ -44,7 +44,7 @@ public sealed class ChatProcessTests
         Assert.Contains("Received", bob.StandardError, StringComparison.Ordinal);
         Assert.Contains($"Left the chat at 127.0.0.1:{port}", bob.StandardError, StringComparison.Ordinal);
         Assert.Contains("bob joined from 127.0.0.1:", server.StandardError, StringComparison.Ordinal);
-        Assert.Contains("relayed to 1 members", server.StandardError, StringComparison.Ordinal);
+        Assert.Contains("relayed to the others: 1", server.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class ChatProcessTests
         Assert.EndsWith("* server stopping\n", alice.StandardOutput, StringComparison.Ordinal);
         Assert.Equal($"parley: the chat server at 127.0.0.1:{port} stopped", EchoProcessTests.ErrorLine(alice));
         Assert.Contains("Stop requested by the server console", server.StandardError, StringComparison.Ordinal);
-        Assert.Contains("Telling 1 members that the server is stopping", server.StandardError, StringComparison.Ordinal);
+        Assert.Contains("Telling every member that the server is stopping; members: 1", server.StandardError, StringComparison.Ordinal);
         Assert.Contains("Server stopped", server.StandardError, StringComparison.Ordinal);
     }
 
