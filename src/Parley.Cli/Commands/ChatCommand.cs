@@ -33,8 +33,8 @@ internal static class ChatCommand
         var pingInterval = OptionFactory.Duration("--ping-interval", "Send a keep-alive /ping this often", TimeSpan.FromSeconds(20));
         var serverTimeout = OptionFactory.Duration(
             "--server-timeout", "Say 'server not responding' after this long without a word from the server", TimeSpan.FromSeconds(30));
-        options.AddTo(command);
         command.Add(nick);
+        options.AddTo(command);
         command.Add(pingInterval);
         command.Add(serverTimeout);
         command.SetAction(result =>

@@ -102,8 +102,7 @@ public sealed partial class ChatClient
         var started = time.GetTimestamp();
         try
         {
-            await socket.SendAsync(join, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-            while (true)
+            for (var attempt = 1; ; attempt++)
             {
                 var remaining = options.JoinTimeout - time.GetElapsedTime(started);
                 if (remaining <= TimeSpan.Zero)
@@ -113,33 +112,40 @@ public sealed partial class ChatClient
                         ChatJoinFailure.NoAnswer, $"no answer within {Durations.Format(options.JoinTimeout)}");
                 }
 
+                // The wait is armed before the datagram leaves: whoever sees the datagram can count on the wait having
+                // started (tests drive the clock by hand).
                 using var wait = new CancellationTokenSource(remaining < options.JoinRetryInterval ? remaining : options.JoinRetryInterval, time);
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, wait.Token);
-                int received;
+                if (attempt > 1)
+                {
+                    ChatLog.ClientJoinRetry(logger, endPoint);
+                }
+
+                await socket.SendAsync(join, SocketFlags.None, cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    received = await socket.ReceiveAsync(buffer, SocketFlags.None, linked.Token).ConfigureAwait(false);
+                    while (true)
+                    {
+                        var received = await socket.ReceiveAsync(buffer, SocketFlags.None, linked.Token).ConfigureAwait(false);
+                        var text = ChatText.StripEnding(Encoding.UTF8.GetString(buffer, 0, received));
+                        if (text.StartsWith(WelcomePrefix, StringComparison.Ordinal))
+                        {
+                            return ChatText.Printable(text);
+                        }
+
+                        if (text.StartsWith('!'))
+                        {
+                            var reason = ChatText.Printable(text.TrimStart('!', ' '));
+                            throw new ChatJoinException($"cannot join the chat at {target} as {nickname}: {reason}", ChatJoinFailure.Refused, reason);
+                        }
+
+                        // Anything else is a stray datagram from before: wait on.
+                    }
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
-                    ChatLog.ClientJoinRetry(logger, endPoint);
-                    await socket.SendAsync(join, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-                    continue;
+                    // No answer in time: the /join or its answer may have been lost; send it again.
                 }
-
-                var text = ChatText.StripEnding(Encoding.UTF8.GetString(buffer, 0, received));
-                if (text.StartsWith(WelcomePrefix, StringComparison.Ordinal))
-                {
-                    return text;
-                }
-
-                if (text.StartsWith('!'))
-                {
-                    var reason = text.TrimStart('!', ' ');
-                    throw new ChatJoinException($"cannot join the chat at {target} as {nickname}: {reason}", ChatJoinFailure.Refused, reason);
-                }
-
-                // Anything else is a stray datagram from before: wait on.
             }
         }
         catch (SocketException e) when (UdpSocketErrors.IsPortUnreachable(e))

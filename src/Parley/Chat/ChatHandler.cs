@@ -36,6 +36,8 @@ public sealed partial class ChatHandler : IUdpDatagramHandler
         ArgumentOutOfRangeException.ThrowIfNegative(options.History);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxMembers);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.MemberTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Rate);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Burst, 1);
         _options = options;
         _logger = loggerFactory.CreateLogger("Parley.Chat");
         _time = timeProvider ?? TimeProvider.System;
