@@ -13,7 +13,7 @@ internal static class ChatCommand
         var command = new Command(
             "chat",
             "Chat client over UDP: joins a 'parley serve chat' server; type to talk, /help for the commands, /quit to leave (default port 9003)");
-        var options = new ClientOptions(ChatProtocol.DefaultPort);
+        var options = new DatagramClientOptions(ChatProtocol.DefaultPort, "How long to wait for each server address to answer /join");
         var nick = new Option<string?>("--nick", "-n")
         {
             Description = $"Your nickname: {Nicknames.Rule} (asked for at a terminal when not given)",
@@ -39,14 +39,14 @@ internal static class ChatCommand
         command.Add(serverTimeout);
         command.SetAction(result =>
         {
-            var (host, port, connect) = options.Read(result, console);
-            var mayPrompt = console.MayPrompt(result.GetValue<bool>("--no-prompt"));
+            var (host, port, timeout) = options.Read(result, console);
+            var mayPrompt = options.MayPrompt(result, console);
             var nickname = result.GetValue(nick) ?? (mayPrompt
                 ? ChatRunner.AskNickname(console, Nicknames.IsValid(Environment.UserName) ? Environment.UserName : null)
                 : throw new CliException("--nick is needed when standard input is not a terminal (or with --no-prompt)", ExitCodes.Usage));
             var client = new ChatClientOptions
             {
-                JoinTimeout = connect.Timeout,
+                JoinTimeout = timeout,
                 PingInterval = result.GetValue(pingInterval),
                 ServerTimeout = result.GetValue(serverTimeout),
             };

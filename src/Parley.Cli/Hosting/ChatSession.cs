@@ -112,7 +112,7 @@ internal sealed class ChatSession(ChatClient client, ChatScreen screen, TimeSpan
                 case "/help":
                     screen.WriteService(Help.TrimEnd());
                     continue;
-                case "/ping":
+                case var ping when ping == "/ping" || ping.StartsWith("/ping ", StringComparison.Ordinal):
                     _background.Add(PingAsync(interrupted));
                     continue;
                 default:

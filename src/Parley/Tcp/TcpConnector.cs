@@ -12,14 +12,38 @@ namespace Parley.Tcp;
 /// </summary>
 public static class TcpConnector
 {
-    /// <summary>Resolves <paramref name="host"/> and connects to the first address that answers.</summary>
+    /// <summary>
+    /// Resolves <paramref name="host"/>, connects to the first address that answers and, when
+    /// <see cref="ConnectOptions.Tls"/> is set, puts the connection in TLS.
+    /// </summary>
     /// <exception cref="ConnectException">No address could be reached, or the name does not resolve.</exception>
+    /// <exception cref="Tls.TlsException">The TLS handshake failed or the server's certificate is not trusted.</exception>
     public static async Task<ClientConnection> ConnectAsync(
         string host, int port, ConnectOptions? options = null, ILogger? logger = null, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(host);
         options ??= new ConnectOptions();
         logger ??= Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        var connection = await ConnectTcpAsync(host, port, options, logger, cancellationToken).ConfigureAwait(false);
+        if (options.Tls is { } tls)
+        {
+            try
+            {
+                await Tls.TlsClient.AuthenticateAsync(connection, tls, logger, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        return connection;
+    }
+
+    private static async Task<ClientConnection> ConnectTcpAsync(
+        string host, int port, ConnectOptions options, ILogger logger, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(host);
         var target = HostPort(host, port);
         var addresses = await ResolveAsync(host, target, options.AddressFamily, cancellationToken).ConfigureAwait(false);
 

@@ -64,10 +64,19 @@ internal sealed partial class ParleyProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     public static ParleyProcess Start(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null,
-        string? workingDirectory = null, string? home = null)
+        string? workingDirectory = null, string? home = null) =>
+        Start(Executable, [], arguments, environment, workingDirectory, home);
+
+    /// <summary>Runs parley under another program, e.g. <c>setpriv ... -- parley ...</c> or <c>ip netns exec ns parley ...</c>.</summary>
+    public static ParleyProcess StartWrapped(string wrapper, IEnumerable<string> wrapperArguments, IEnumerable<string> arguments,
+        IDictionary<string, string?>? environment = null, string? home = null) =>
+        Start(wrapper, [.. wrapperArguments, Executable], arguments, environment, null, home);
+
+    private static ParleyProcess Start(string program, IEnumerable<string> prefix, IEnumerable<string> arguments,
+        IDictionary<string, string?>? environment, string? workingDirectory, string? home)
     {
         home ??= Directory.CreateTempSubdirectory("parley-test-").FullName;
-        var start = new ProcessStartInfo(Executable)
+        var start = new ProcessStartInfo(program)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -75,7 +84,7 @@ internal sealed partial class ParleyProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? home,
         };
-        foreach (var argument in arguments)
+        foreach (var argument in prefix.Concat(arguments))
         {
             start.ArgumentList.Add(argument);
         }
