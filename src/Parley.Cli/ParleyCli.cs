@@ -20,6 +20,7 @@ internal static class ParleyCli
         root.Add(ClientCommand.Create(console));
         root.Add(IdentCommands.Admin(console));
         root.Add(AuthAdminCommands.Create(console));
+        root.Add(ChatCommand.Create(console));
         return root;
     }
 

@@ -14,6 +14,7 @@ internal static class ServeCommand
         serve.Add(Echo(console));
         serve.Add(IdentCommands.Serve(console));
         serve.Add(AuthCommands.Serve(console));
+        serve.Add(ServeChatCommand.Create(console));
         return serve;
     }
 

@@ -1,0 +1,41 @@
+using System.CommandLine;
+using Parley.Chat;
+using Parley.Cli.Hosting;
+using Parley.Cli.Options;
+
+namespace Parley.Cli.Commands;
+
+/// <summary><c>parley serve chat</c>: the multi-user chat over UDP.</summary>
+internal static class ServeChatCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var command = new Command(
+            "chat",
+            "UDP chat server: nicknames, public and private messages, join and leave notices; one text line per datagram, so nc -u can take part (default port 9003)");
+        var server = new DatagramServerOptions(ChatProtocol.DefaultPort);
+        var history = OptionFactory.Int("--history", "A joining member first gets this many of the last public messages (0: none)", 20, 0, 10_000);
+        var memberTimeout = OptionFactory.Duration("--member-timeout", "Drop a member silent for this long and tell the others", TimeSpan.FromSeconds(60));
+        var rate = OptionFactory.Int("--rate", "Messages a second each member may send; bursts of twice as many are allowed", 20, 1, 100_000);
+        var maxMembers = OptionFactory.Int("--max-members", "The most members at once", 1000, 1, 1_000_000);
+        server.AddTo(command);
+        command.Add(history);
+        command.Add(memberTimeout);
+        command.Add(rate);
+        command.Add(maxMembers);
+        command.SetAction(result =>
+        {
+            var options = server.Read(result, console);
+            var chat = new ChatServerOptions
+            {
+                History = result.GetValue(history),
+                MemberTimeout = result.GetValue(memberTimeout),
+                Rate = result.GetValue(rate),
+                Burst = 2 * result.GetValue(rate),
+                MaxMembers = result.GetValue(maxMembers),
+            };
+            return UdpServerRunner.RunAsync(console, options, server.Logging.Read(result), logs => new ChatHandler(chat, logs));
+        });
+        return command;
+    }
+}

@@ -1,0 +1,264 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Parley.Diagnostics;
+using Parley.Tcp;
+
+namespace Parley.Udp;
+
+/// <summary>
+/// A UDP server: binds one socket (trying further ports while they are in use), receives datagrams and hands them
+/// to an <see cref="IUdpDatagramHandler"/> one at a time, in the order they arrived, with one reused buffer and no
+/// thread of its own. Stopping is one idempotent path: stop receiving, let the handler say its last words, close.
+/// </summary>
+public sealed class UdpServer : IAsyncDisposable
+{
+    /// <summary>
+    /// The receive buffer: the largest UDP payload there is (65,507 bytes over IPv4, 65,527 over IPv6), so that no
+    /// datagram is ever cut short and a handler can tell an oversized datagram by its length.
+    /// </summary>
+    public const int ReceiveBufferLength = 65_536;
+
+    private readonly IUdpDatagramHandler _handler;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _stopLock = new();
+    private Socket? _socket;
+    private Task _receiveLoop = Task.CompletedTask;
+    private Task? _stopTask;
+    private long _datagramsIn;
+    private long _bytesIn;
+    private long _datagramsOut;
+    private long _bytesOut;
+    private long _startedAt;
+
+    /// <summary>Creates a server; nothing is bound until <see cref="Start"/>.</summary>
+    public UdpServer(
+        UdpServerOptions options, IUdpDatagramHandler handler, ILoggerFactory loggerFactory, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(handler);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        Options = options;
+        _handler = handler;
+        Logger = loggerFactory.CreateLogger("Parley.Server");
+        TimeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>The options the server was created with.</summary>
+    public UdpServerOptions Options { get; }
+
+    /// <summary>The endpoint the server is bound to (after <see cref="Start"/>).</summary>
+    public IPEndPoint EndPoint { get; private set; } = new(IPAddress.None, 0);
+
+    /// <summary>Every address and port the server can be reached at on this machine (after <see cref="Start"/>).</summary>
+    public IReadOnlyList<IPEndPoint> ReachableAt { get; private set; } = [];
+
+    /// <summary>Datagrams received since the start.</summary>
+    public long DatagramsReceived => Interlocked.Read(ref _datagramsIn);
+
+    /// <summary>Datagrams sent since the start.</summary>
+    public long DatagramsSent => Interlocked.Read(ref _datagramsOut);
+
+    /// <summary>Completes once the server has stopped and its socket is closed.</summary>
+    public Task Completion => _stopped.Task;
+
+    internal ILogger Logger { get; }
+
+    internal TimeProvider TimeProvider { get; }
+
+    /// <summary>
+    /// Binds and starts receiving. Throws <see cref="ListenException"/> when no port could be bound; the message
+    /// is fit to show a user.
+    /// </summary>
+    public void Start()
+    {
+        if (_socket is not null)
+        {
+            throw new InvalidOperationException("The server is already started.");
+        }
+
+        UdpLog.ServerStarting(Logger, _handler.ServiceName, ParleyVersion.Current, Describe());
+        var socket = ListenerBinder.Bind(
+            Options.Address, Options.Port, Options.PortTries, backlog: 0, SocketType.Dgram, ProtocolType.Udp, Logger);
+        SetBuffers(socket, Options.ReceiveBufferBytes, Options.SendBufferBytes);
+        _socket = socket;
+        EndPoint = (IPEndPoint)socket.LocalEndPoint!;
+        ReachableAt = ListenAddresses.Reachable(EndPoint, socket.AddressFamily == AddressFamily.InterNetworkV6 && socket.DualMode);
+        _startedAt = TimeProvider.GetTimestamp();
+        UdpLog.Listening(Logger, _handler.ServiceName, EndPoint, string.Join(", ", ReachableAt));
+        _handler.Started(this);
+        _receiveLoop = ReceiveLoopAsync(socket);
+    }
+
+    /// <summary>
+    /// Sends one datagram. A failure for one destination (no route, a firewall) is logged at Debug and reported as
+    /// <see langword="false"/>, never thrown: over UDP it says nothing about anyone else. After the server has
+    /// stopped, nothing is sent.
+    /// </summary>
+    public async ValueTask<bool> SendAsync(ReadOnlyMemory<byte> datagram, IPEndPoint to, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(to);
+        var socket = _socket ?? throw new InvalidOperationException("The server is not started.");
+        try
+        {
+            var sent = await socket.SendToAsync(datagram, SocketFlags.None, to, cancellationToken).ConfigureAwait(false);
+            Interlocked.Increment(ref _datagramsOut);
+            Interlocked.Add(ref _bytesOut, sent);
+            if (Logger.IsEnabled(LogLevel.Trace))
+            {
+                UdpLog.DatagramSent(Logger, sent, to);
+            }
+
+            return true;
+        }
+        catch (SocketException e)
+        {
+            UdpLog.SendFailed(Logger, datagram.Length, to, e.Message);
+            return false;
+        }
+        catch (ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Asks the server to stop, without waiting; <see cref="Completion"/> tells when it has.</summary>
+    public void RequestStop(string requestedBy) => _ = StopAsync(requestedBy);
+
+    /// <summary>
+    /// Stops the server: stops receiving (after the datagram being handled), lets the handler send its last words,
+    /// closes the socket. Calling it again returns the same task.
+    /// </summary>
+    public Task StopAsync(string requestedBy = "the host")
+    {
+        lock (_stopLock)
+        {
+            return _stopTask ??= StopCoreAsync(requestedBy);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync() => await StopAsync("dispose").ConfigureAwait(false);
+
+    private async Task StopCoreAsync(string requestedBy)
+    {
+        try
+        {
+            UdpLog.StopRequested(Logger, requestedBy);
+            await _stopping.CancelAsync().ConfigureAwait(false);
+            await _receiveLoop.ConfigureAwait(false);
+            if (_socket is { } socket)
+            {
+                UdpLog.ServerStopping(Logger);
+                try
+                {
+                    await _handler.StoppingAsync().ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    UdpLog.HandlerFailed(Logger, EndPoint, e);
+                }
+
+                socket.Dispose();
+            }
+
+            var uptime = _startedAt == 0 ? TimeSpan.Zero : TimeProvider.GetElapsedTime(_startedAt);
+            UdpLog.ServerStopped(Logger, Durations.Format(uptime), DatagramsReceived, Interlocked.Read(ref _bytesIn),
+                DatagramsSent, Interlocked.Read(ref _bytesOut));
+        }
+        finally
+        {
+            _stopping.Dispose();
+            _stopped.TrySetResult();
+        }
+    }
+
+    private async Task ReceiveLoopAsync(Socket socket)
+    {
+        var buffer = GC.AllocateUninitializedArray<byte>(ReceiveBufferLength);
+        EndPoint any = socket.AddressFamily == AddressFamily.InterNetworkV6
+            ? new IPEndPoint(IPAddress.IPv6Any, 0)
+            : new IPEndPoint(IPAddress.Any, 0);
+        var stopping = _stopping.Token;
+        while (true)
+        {
+            SocketReceiveFromResult result;
+            try
+            {
+                result = await socket.ReceiveFromAsync(buffer, SocketFlags.None, any, stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (SocketException e) when (UdpSocketErrors.IsPortUnreachable(e))
+            {
+                // Windows reports an ICMP port unreachable for an earlier reply on the next receive; one client
+                // that went away says nothing about the others.
+                UdpLog.PeerUnreachable(Logger, "a client");
+                continue;
+            }
+            catch (SocketException e)
+            {
+                // Out of memory for buffers and the like: say so, and give the system a moment instead of spinning.
+                UdpLog.ReceiveFailed(Logger, e.Message);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(50), stopping).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            var remote = TcpServer.Normalize((IPEndPoint)result.RemoteEndPoint);
+            var received = result.ReceivedBytes;
+            Interlocked.Increment(ref _datagramsIn);
+            Interlocked.Add(ref _bytesIn, received);
+            if (Logger.IsEnabled(LogLevel.Debug))
+            {
+                UdpLog.DatagramReceived(Logger, received, remote, DataPreview.Of(buffer.AsSpan(0, received)));
+            }
+
+            try
+            {
+                await _handler.HandleAsync(new UdpDatagram(buffer.AsMemory(0, received), remote)).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                UdpLog.HandlerFailed(Logger, remote, e);
+            }
+        }
+    }
+
+    private static void SetBuffers(Socket socket, int receiveBytes, int sendBytes)
+    {
+        try
+        {
+            socket.ReceiveBufferSize = receiveBytes;
+            socket.SendBufferSize = sendBytes;
+        }
+        catch (SocketException)
+        {
+            // Best effort: the system's default buffers still work, they only drop sooner under a burst.
+        }
+    }
+
+    private string Describe()
+    {
+        var address = Options.Address?.ToString() ?? "all interfaces";
+        return $"address {address}, port {Options.Port}, port tries {Options.PortTries}, {_handler.DescribeSettings()}";
+    }
+}
