@@ -2,6 +2,7 @@ using System.CommandLine;
 using Parley.Chat;
 using Parley.Cli.Hosting;
 using Parley.Cli.Options;
+using Parley.Udp;
 
 namespace Parley.Cli.Commands;
 
@@ -34,7 +35,7 @@ internal static class ServeChatCommand
                 Burst = 2 * result.GetValue(rate),
                 MaxMembers = result.GetValue(maxMembers),
             };
-            return UdpServerRunner.RunAsync(console, options, server.Logging.Read(result), logs => new ChatHandler(chat, logs));
+            return ServerRunner.RunAsync(console, server.Logging.Read(result), logs => new UdpServer(options, new ChatHandler(chat, logs), logs));
         });
         return command;
     }

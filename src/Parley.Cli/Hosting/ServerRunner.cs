@@ -1,21 +1,27 @@
+using System.Net;
 using Microsoft.Extensions.Logging;
 using Parley.Cli.Options;
+using Parley.Hosting;
 using Parley.Tcp;
 
 namespace Parley.Cli.Hosting;
 
 /// <summary>
-/// Runs a TCP server in the foreground: logging first (so a bad log path fails before any port opens), then bind,
-/// the <c>Listening on</c> line on standard output, and the stop sources; exits 0 once stopped.
+/// Runs a server, TCP or UDP, in the foreground: logging first (so a bad log path fails before any port opens), then
+/// bind, the <c>Listening on</c> line on standard output, and the stop sources; exits 0 once stopped.
 /// </summary>
 internal static class ServerRunner
 {
-    public static async Task<int> RunAsync(
-        CliConsole console, TcpServerOptions options, LoggingSettings logging, Func<ILoggerFactory, ITcpConnectionHandler> createHandler)
+    /// <summary>Runs a TCP server serving each connection with the handler made by <paramref name="createHandler"/>.</summary>
+    public static Task<int> RunAsync(
+        CliConsole console, TcpServerOptions options, LoggingSettings logging, Func<ILoggerFactory, ITcpConnectionHandler> createHandler) =>
+        RunAsync(console, logging, logs => new TcpServer(options, createHandler(logs), logs));
+
+    /// <summary>Runs the server made by <paramref name="createServer"/>.</summary>
+    public static async Task<int> RunAsync(CliConsole console, LoggingSettings logging, Func<ILoggerFactory, IServer> createServer)
     {
         using var loggerFactory = LoggingSetup.Create(logging);
-        var handler = createHandler(loggerFactory);
-        var server = new TcpServer(options, handler, loggerFactory);
+        await using var server = createServer(loggerFactory);
         try
         {
             server.Start();
@@ -39,7 +45,7 @@ internal static class ServerRunner
     /// <c>Listening on [::]:9000</c>, and for a wildcard address the addresses it is reachable at; the first
     /// address and port are what scripts read.
     /// </summary>
-    public static string ListeningLine(System.Net.IPEndPoint endPoint, IReadOnlyList<System.Net.IPEndPoint> reachable) =>
+    public static string ListeningLine(IPEndPoint endPoint, IReadOnlyList<IPEndPoint> reachable) =>
         reachable.Count == 1 && reachable[0].Equals(endPoint)
             ? $"Listening on {endPoint}"
             : $"Listening on {endPoint} (reachable at {string.Join(", ", reachable)})";

@@ -1,88 +1,26 @@
 using System.CommandLine;
-using Parley.Cli.Prompts;
 
 namespace Parley.Cli.Options;
 
 /// <summary>
-/// The options a UDP client takes, in the style of the TCP clients' <see cref="ClientOptions"/>: where the server
-/// is, how long to wait for its answer, prompts, logging. (No TLS: it is a TCP layer.)
+/// The options a UDP client takes: where the server is, how long to wait for its answer, prompts, logging. (No TLS:
+/// it is a TCP layer.)
 /// </summary>
-internal sealed class DatagramClientOptions
+internal sealed class DatagramClientOptions(int builtInPort, string timeoutDescription)
 {
-    private readonly int _builtInPort;
-
-    private readonly Option<string> _host = new("--host", "-H")
-    {
-        Description = $"Server host name or address; every address it resolves to is tried in turn (${EnvironmentDefaults.HostVariable}, when set, replaces the default)",
-        HelpName = "host",
-        DefaultValueFactory = _ => EnvironmentDefaults.Host("localhost"),
-    };
-
-    private readonly Option<int> _port;
-
-    private readonly Option<TimeSpan> _timeout;
-
-    private readonly Option<bool> _noPrompt = new("--no-prompt")
-    {
-        Description = "Never ask questions; use the defaults and options as given (no questions are asked anyway when standard input is not a terminal)",
-    };
-
-    public DatagramClientOptions(int builtInPort, string timeoutDescription)
-    {
-        _builtInPort = builtInPort;
-        _timeout = OptionFactory.Duration("--connect-timeout", timeoutDescription, TimeSpan.FromSeconds(5));
-        _port = new Option<int>("--port", "-p")
-        {
-            Description = $"Server UDP port (${EnvironmentDefaults.PortVariable}, when set, replaces the default)",
-            HelpName = "port",
-            DefaultValueFactory = result => EnvironmentDefaults.Port(builtInPort, result),
-            CustomParser = result =>
-            {
-                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-                if (PortParser.TryParse(text, 1, out var port, out var reason))
-                {
-                    return port;
-                }
-
-                result.AddError($"--port: {reason}");
-                return 0;
-            },
-        };
-    }
+    private readonly ConnectEndpointOptions _endpoint = new(builtInPort, "UDP", timeoutDescription);
 
     public LoggingOptions Logging { get; } = new();
 
     public void AddTo(Command command)
     {
-        command.Add(_host);
-        command.Add(_port);
-        command.Add(_timeout);
-        command.Add(_noPrompt);
+        _endpoint.AddTo(command);
         Logging.AddTo(command);
     }
 
     /// <summary>Whether questions may be asked: at a terminal, without <c>--no-prompt</c>.</summary>
-    public bool MayPrompt(ParseResult result, CliConsole console) => console.MayPrompt(result.GetValue(_noPrompt));
+    public bool MayPrompt(ParseResult result, CliConsole console) => _endpoint.MayPrompt(result, console);
 
     /// <summary>Reads host, port and timeout, asking for host and port when not given at a terminal.</summary>
-    public (string Host, int Port, TimeSpan Timeout) Read(ParseResult result, CliConsole console)
-    {
-        var host = result.GetValue(_host) ?? "localhost";
-        var port = result.GetValue(_port);
-        if (MayPrompt(result, console))
-        {
-            var prompter = new Prompter(console.Prompts);
-            if (result.GetResult(_host) is null or { Implicit: true })
-            {
-                host = prompter.AskHost("Server host", host, HostChecks.Resolves);
-            }
-
-            if (result.GetResult(_port) is null or { Implicit: true })
-            {
-                port = prompter.AskPort("Server port", port == 0 ? _builtInPort : port);
-            }
-        }
-
-        return (host, port, result.GetValue(_timeout));
-    }
+    public (string Host, int Port, TimeSpan Timeout) Read(ParseResult result, CliConsole console) => _endpoint.Read(result, console);
 }

@@ -1,93 +1,28 @@
 using System.CommandLine;
-using System.Net;
-using Parley.Cli.Prompts;
 using Parley.Udp;
 
 namespace Parley.Cli.Options;
 
 /// <summary>
-/// The options a UDP server takes, in the style of the TCP servers' <see cref="ServerOptions"/>: where to listen,
-/// prompts, logging. (No <c>--allow-stop</c> or <c>--idle-timeout</c>: a UDP server has no connections to stop it or
-/// to idle.)
+/// The options a UDP server takes: where to listen, prompts, logging. (No <c>--allow-stop</c>, <c>--idle-timeout</c>
+/// or TLS: a UDP server has no connections to stop it, to idle or to encrypt.)
 /// </summary>
-internal sealed class DatagramServerOptions
+internal sealed class DatagramServerOptions(int builtInPort)
 {
-    private readonly int _builtInPort;
-
-    private readonly Option<IPAddress?> _host = new("--host")
-    {
-        Description = "Bind only this address (default: every interface, IPv4 and IPv6)",
-        HelpName = "address",
-        CustomParser = result =>
-        {
-            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-            if (HostAddressParser.TryParse(text, out var address, out var reason))
-            {
-                return address;
-            }
-
-            result.AddError(reason);
-            return null;
-        },
-    };
-
-    private readonly Option<int> _port;
-
-    private readonly Option<int> _portTries = OptionFactory.Int(
-        "--port-tries", "When the port is in use, try the next ones, up to this many ports in all", 20, 1, 1000);
-
-    private readonly Option<bool> _noPrompt = new("--no-prompt")
-    {
-        Description = "Never ask questions; use the defaults and options as given (no questions are asked anyway when standard input is not a terminal)",
-    };
-
-    public DatagramServerOptions(int builtInPort)
-    {
-        _builtInPort = builtInPort;
-        _port = new Option<int>("--port", "-p")
-        {
-            Description = $"UDP port to listen on; 0 takes any free port (${EnvironmentDefaults.PortVariable}, when set, replaces the default)",
-            HelpName = "port",
-            DefaultValueFactory = result => EnvironmentDefaults.Port(builtInPort, result),
-            CustomParser = result =>
-            {
-                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-                if (PortParser.TryParse(text, 0, out var port, out var reason))
-                {
-                    return port;
-                }
-
-                result.AddError($"--port: {reason}");
-                return 0;
-            },
-        };
-    }
+    private readonly ListenEndpointOptions _endpoint = new(builtInPort, "UDP");
 
     public LoggingOptions Logging { get; } = new();
 
     public void AddTo(Command command)
     {
-        command.Add(_host);
-        command.Add(_port);
-        command.Add(_portTries);
-        command.Add(_noPrompt);
+        _endpoint.AddTo(command);
         Logging.AddTo(command);
     }
 
     /// <summary>Reads the options, asking for the port at a terminal when it was not given.</summary>
     public UdpServerOptions Read(ParseResult result, CliConsole console)
     {
-        var port = result.GetValue(_port);
-        if (console.MayPrompt(result.GetValue(_noPrompt)) && result.GetResult(_port) is null or { Implicit: true })
-        {
-            port = new Prompter(console.Prompts).AskPort("Port to listen on", port == 0 ? _builtInPort : port);
-        }
-
-        return new UdpServerOptions
-        {
-            Address = result.GetValue(_host),
-            Port = port,
-            PortTries = result.GetValue(_portTries),
-        };
+        var (address, port, tries) = _endpoint.Read(result, console);
+        return new UdpServerOptions { Address = address, Port = port, PortTries = tries };
     }
 }

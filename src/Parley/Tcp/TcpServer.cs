@@ -13,7 +13,7 @@ namespace Parley.Tcp;
 /// path: stop accepting, signal every connection, wait for them up to <see cref="TcpServerOptions.ShutdownTimeout"/>,
 /// abort the rest.
 /// </summary>
-public sealed class TcpServer : IAsyncDisposable
+public sealed class TcpServer : Parley.Hosting.IServer
 {
     private readonly ITcpConnectionHandler _handler;
     private readonly ConcurrentDictionary<long, ServerConnection> _connections = new();

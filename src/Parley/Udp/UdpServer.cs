@@ -11,7 +11,7 @@ namespace Parley.Udp;
 /// to an <see cref="IUdpDatagramHandler"/> one at a time, in the order they arrived, with one reused buffer and no
 /// thread of its own. Stopping is one idempotent path: stop receiving, let the handler say its last words, close.
 /// </summary>
-public sealed class UdpServer : IAsyncDisposable
+public sealed class UdpServer : Parley.Hosting.IServer
 {
     /// <summary>
     /// The receive buffer: the largest UDP payload there is (65,507 bytes over IPv4, 65,527 over IPv6), so that no
