@@ -19,9 +19,25 @@ public static class TcpConnector
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(host);
         options ??= new ConnectOptions();
+        var addresses = await ResolveAsync(host, port, options.AddressFamily, cancellationToken).ConfigureAwait(false);
+        return await ConnectAsync(host, addresses, port, options, logger, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Connects to the first of <paramref name="addresses"/> (already resolved from <paramref name="host"/>) that
+    /// answers, trying them in the order given; the host name is only used in messages.
+    /// </summary>
+    /// <exception cref="ConnectException">No address could be reached.</exception>
+    public static async Task<ClientConnection> ConnectAsync(
+        string host, IReadOnlyList<IPAddress> addresses, int port, ConnectOptions? options = null, ILogger? logger = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(host);
+        ArgumentNullException.ThrowIfNull(addresses);
+        ArgumentOutOfRangeException.ThrowIfZero(addresses.Count);
+        options ??= new ConnectOptions();
         logger ??= Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         var target = HostPort(host, port);
-        var addresses = await ResolveAsync(host, target, options.AddressFamily, cancellationToken).ConfigureAwait(false);
 
         var failures = new List<(IPAddress Address, ConnectFailure Failure, string Words, Exception Error)>();
         foreach (var address in addresses)
@@ -55,7 +71,7 @@ public static class TcpConnector
                 socket.Dispose();
                 var (failure, words) = Classify(e, options.Timeout);
                 failures.Add((address, failure, words, e));
-                if (failures.Count < addresses.Length)
+                if (failures.Count < addresses.Count)
                 {
                     TcpLog.ConnectAttemptFailed(logger, new IPEndPoint(address, port), words);
                 }
@@ -91,8 +107,15 @@ public static class TcpConnector
         _ => "check the address, the port and the network",
     };
 
-    private static async Task<IPAddress[]> ResolveAsync(string host, string target, AddressFamily? family, CancellationToken cancellationToken)
+    /// <summary>
+    /// The addresses <paramref name="host"/> resolves to, in the resolver's order (an address literal is itself),
+    /// only of <paramref name="family"/> when given.
+    /// </summary>
+    /// <exception cref="ConnectException">The name does not resolve, or has no address of the family.</exception>
+    public static async Task<IPAddress[]> ResolveAsync(string host, int port, AddressFamily? family = null, CancellationToken cancellationToken = default)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(host);
+        var target = HostPort(host, port);
         if (IPAddress.TryParse(host, out var literal))
         {
             if (family is { } f && literal.AddressFamily != f)
