@@ -17,35 +17,41 @@ internal static class PingPayload
     public static byte[] Create(int sequence, int size, EchoMode mode)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
-        switch (mode)
+        return mode switch
         {
-            case EchoMode.Raw:
-            {
-                // Every byte value in turn, so that a path that is not 8-bit clean shows up as a mismatch.
-                var bytes = new byte[size];
-                for (var i = 0; i < size; i++)
-                {
-                    bytes[i] = (byte)(sequence + i);
-                }
+            EchoMode.Raw => Raw(sequence, size),
+            EchoMode.Framed => Framed(sequence, size),
+            _ => Line(sequence, size),
+        };
+    }
 
-                return bytes;
-            }
-
-            case EchoMode.Framed:
-            {
-                var writer = new ArrayBufferWriter<byte>(LengthPrefixCodec.HeaderLength + size);
-                LengthPrefixCodec.WriteFrame(writer, new ReadOnlySequence<byte>(Text(sequence, size)));
-                return writer.WrittenSpan.ToArray();
-            }
-
-            default:
-            {
-                var bytes = new byte[size];
-                Text(sequence, size - 1).CopyTo(bytes);
-                bytes[^1] = (byte)'\n';
-                return bytes;
-            }
+    /// <summary>Every byte value in turn, so that a path that is not 8-bit clean shows up as a mismatch.</summary>
+    private static byte[] Raw(int sequence, int size)
+    {
+        var bytes = new byte[size];
+        for (var i = 0; i < size; i++)
+        {
+            bytes[i] = (byte)(sequence + i);
         }
+
+        return bytes;
+    }
+
+    /// <summary>One length-prefixed message of <paramref name="size"/> bytes of text, written by the one codec.</summary>
+    private static byte[] Framed(int sequence, int size)
+    {
+        var writer = new ArrayBufferWriter<byte>(LengthPrefixCodec.HeaderLength + size);
+        LengthPrefixCodec.WriteFrame(writer, new ReadOnlySequence<byte>(Text(sequence, size)));
+        return writer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>One line of text, its LF included in <paramref name="size"/>.</summary>
+    private static byte[] Line(int sequence, int size)
+    {
+        var bytes = new byte[size];
+        Text(sequence, size - 1).CopyTo(bytes);
+        bytes[^1] = (byte)'\n';
+        return bytes;
     }
 
     /// <summary><c>parley ping 7 abcdef...</c>, cut to <paramref name="length"/> ASCII characters.</summary>
