@@ -17,6 +17,7 @@ internal sealed partial class ParleyProcess : IAsyncDisposable
     private readonly MemoryStream _stderr = new();
     private readonly Task _pumps;
     private readonly Lock _lock = new();
+    private int _disposed;
 
     private ParleyProcess(Process process, string home)
     {
@@ -64,10 +65,11 @@ internal sealed partial class ParleyProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     public static ParleyProcess Start(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null,
-        string? workingDirectory = null, string? home = null)
+        string? workingDirectory = null, string? home = null, string? networkNamespace = null)
     {
         home ??= Directory.CreateTempSubdirectory("parley-test-").FullName;
-        var start = new ProcessStartInfo(Executable)
+        // ip netns exec enters the namespace and then execs parley, so the process id stays parley's.
+        var start = new ProcessStartInfo(networkNamespace is null ? Executable : "ip")
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -75,6 +77,14 @@ internal sealed partial class ParleyProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? home,
         };
+        if (networkNamespace is not null)
+        {
+            foreach (var argument in new[] { "netns", "exec", networkNamespace, Executable })
+            {
+                start.ArgumentList.Add(argument);
+            }
+        }
+
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -103,6 +113,10 @@ internal sealed partial class ParleyProcess : IAsyncDisposable
     }
 
     public static ParleyProcess Start(params string[] arguments) => Start((IEnumerable<string>)arguments);
+
+    /// <summary>Starts <c>parley</c> inside a network namespace (<c>ip netns exec</c>).</summary>
+    public static ParleyProcess StartIn(string networkNamespace, params string[] arguments) =>
+        Start(arguments, networkNamespace: networkNamespace);
 
     /// <summary>Runs to the end with the given standard input, and returns the exit code.</summary>
     public static async Task<(int ExitCode, ParleyProcess Process)> RunAsync(string input, CancellationToken cancellationToken, params string[] arguments)
@@ -178,8 +192,14 @@ internal sealed partial class ParleyProcess : IAsyncDisposable
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Kills the process if it still runs; safe to call more than once.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
