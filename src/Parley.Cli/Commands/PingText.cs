@@ -49,7 +49,7 @@ internal sealed class PingText(TextWriter output, PingOptions options)
         Line($"--- {target} ping statistics ---");
         var interrupted = report.Interrupted ? ", interrupted" : "";
         Line(string.Create(Invariant,
-            $"{s.Sent} probes sent, {s.Answered} answered, {s.Lost} lost ({s.LossPercent:0.#}% loss), time {Durations.Format(report.Elapsed)}{interrupted}"));
+            $"{s.Sent} {(s.Sent == 1 ? "probe" : "probes")} sent, {s.Answered} answered, {s.Lost} lost ({s.LossPercent:0.#}% loss), time {Durations.Format(report.Elapsed)}{interrupted}"));
         if (s.RoundTrip is { } rtt)
         {
             Line($"rtt min/avg/max/p99 = {Ms(rtt.Min)}/{Ms(rtt.Average)}/{Ms(rtt.Max)}/{Ms(rtt.P99)} ms, jitter {Ms(rtt.Jitter)} ms");

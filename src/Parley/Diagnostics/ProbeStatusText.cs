@@ -25,7 +25,7 @@ public static class ProbeStatusText
         ProbeStatus.Answered => "answered",
         ProbeStatus.Refused => "connection refused",
         ProbeStatus.ConnectTimedOut => "connect timed out",
-        ProbeStatus.NoRoute => "no route to host",
+        ProbeStatus.NoRoute => "no route",
         ProbeStatus.Reset => "connection reset",
         ProbeStatus.NoEcho => "no echo in time",
         ProbeStatus.Closed => "closed by the server",

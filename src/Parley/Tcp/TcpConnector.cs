@@ -153,8 +153,10 @@ public static class TcpConnector
         TimeoutException => (ConnectFailure.TimedOut, $"timed out after {Durations.Format(timeout)}"),
         SocketException { SocketErrorCode: SocketError.ConnectionRefused } => (ConnectFailure.Refused, "connection refused"),
         SocketException { SocketErrorCode: SocketError.TimedOut } => (ConnectFailure.TimedOut, "timed out"),
-        SocketException { SocketErrorCode: SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.HostDown or SocketError.NetworkDown } s =>
-            (ConnectFailure.NoRoute, $"no route to host ({s.Message})"),
+        SocketException { SocketErrorCode: SocketError.HostUnreachable } => (ConnectFailure.NoRoute, "no route to host"),
+        SocketException { SocketErrorCode: SocketError.NetworkUnreachable } => (ConnectFailure.NoRoute, "network unreachable"),
+        SocketException { SocketErrorCode: SocketError.HostDown } => (ConnectFailure.NoRoute, "host is down"),
+        SocketException { SocketErrorCode: SocketError.NetworkDown } => (ConnectFailure.NoRoute, "network is down"),
         SocketException { SocketErrorCode: SocketError.ConnectionReset } => (ConnectFailure.Reset, "connection reset"),
         SocketException s => (ConnectFailure.Other, s.Message),
         _ => (ConnectFailure.Other, e.Message),

@@ -80,6 +80,31 @@ public sealed class TwoHostTests
     }
 
     [TwoHostFact]
+    public async Task A_silent_host_an_absent_host_and_an_unrouted_network_are_told_apart()
+    {
+        var ct = TestTimeout.Token();
+        await using var hosts = await TwoHosts.CreateAsync(ct);
+        await hosts.AddSilentHostAsync("10.231.0.9", ct);
+
+        var silent = hosts.RunOnClientAsync("", ct, "ping", "10.231.0.9", "--count", "1", "--connect-timeout", "1s");
+        var absent = hosts.RunOnClientAsync("", ct, "ping", "10.231.0.10", "--count", "1", "--connect-timeout", "30s");
+        var unrouted = hosts.RunOnClientAsync("", ct, "ping", "10.99.0.1", "--count", "1");
+        var (silentExit, silentPing) = await silent;
+        var (absentExit, absentPing) = await absent;
+        var (unroutedExit, unroutedPing) = await unrouted;
+
+        Assert.Equal((1, 1, 1), (silentExit, absentExit, unroutedExit));
+        Assert.Contains("probe=1: cannot connect to 10.231.0.9:9000: timed out after 1.0 s", silentPing.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("1 lost to connect timed out: no answer at all: the host may be down, or a firewall may be dropping the packets",
+            silentPing.StandardOutput, StringComparison.Ordinal);
+        // Nobody answers the neighbour (ARP) requests for an address on the link.
+        Assert.Contains("probe=1: cannot connect to 10.231.0.10:9000: no route to host\n", absentPing.StandardOutput, StringComparison.Ordinal);
+        // No route at all leads to that network.
+        Assert.Contains("probe=1: cannot connect to 10.99.0.1:9000: network unreachable\n", unroutedPing.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("1 lost to no route: the network has no way to the host", unroutedPing.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [TwoHostFact]
     public async Task Stop_from_the_other_host_is_refused_under_allow_stop_local_and_echoed_as_data()
     {
         var ct = TestTimeout.Token();

@@ -78,6 +78,14 @@ internal sealed partial class TwoHosts : IAsyncDisposable
         File.WriteAllText(Path.Combine(folder, "hosts"), content);
     }
 
+    /// <summary>
+    /// Makes <paramref name="address"/>, on the shared link, a host that is down but still known to the client's
+    /// neighbour (ARP) table: the client's packets go out and nothing ever answers, as behind a firewall that drops
+    /// them.
+    /// </summary>
+    public Task AddSilentHostAsync(string address, CancellationToken cancellationToken) =>
+        IpAsync(cancellationToken, "-n", ClientNamespace, "neigh", "add", address, "lladdr", "02:00:00:00:02:31", "dev", "veth-c", "nud", "permanent");
+
     public ParleyProcess StartOnServer(params string[] arguments) => Track(ParleyProcess.StartIn(ServerNamespace, arguments));
 
     public ParleyProcess StartOnClient(params string[] arguments) => Track(ParleyProcess.StartIn(ClientNamespace, arguments));
