@@ -78,6 +78,13 @@ internal static class PingJson
         Nullable(writer, "rttMs", probe.RoundTrip);
         writer.WriteNumber("bytesSent", probe.BytesSent);
         writer.WriteNumber("bytesReceived", probe.BytesReceived);
+        writer.WriteStartArray("skipped");
+        foreach (var skipped in probe.Skipped)
+        {
+            writer.WriteStringValue(skipped);
+        }
+
+        writer.WriteEndArray();
         if (!probe.IsAnswered)
         {
             writer.WriteString("message", probe.Message);

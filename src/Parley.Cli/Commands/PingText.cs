@@ -33,11 +33,11 @@ internal sealed class PingText(TextWriter output, PingOptions options)
         if (probe is { IsAnswered: true, EndPoint: { } from, ConnectTime: { } connect, RoundTrip: { } roundTrip })
         {
             Line(string.Create(Invariant,
-                $"{probe.BytesReceived} bytes from {from}: probe={probe.Sequence} connect={Ms(connect)} ms rtt={Ms(roundTrip)} ms"));
+                $"{probe.BytesReceived} bytes from {from}: probe={probe.Sequence} connect={Ms(connect)} ms rtt={Ms(roundTrip)} ms{After(probe)}"));
         }
         else
         {
-            Line(string.Create(Invariant, $"probe={probe.Sequence}: {probe.Message}"));
+            Line(string.Create(Invariant, $"probe={probe.Sequence}: {probe.Message}{After(probe)}"));
         }
     }
 
@@ -65,6 +65,9 @@ internal sealed class PingText(TextWriter output, PingOptions options)
             Line(string.Create(Invariant, $"{loss.Count} lost to {ProbeStatusText.Words(loss.Status)}: {loss.Hint}"));
         }
     }
+
+    /// <summary><c> (after 10.0.0.2:9000: connection refused)</c>: the addresses passed over to reach this one.</summary>
+    private static string After(ProbeResult probe) => probe.Skipped.Count == 0 ? "" : $" (after {string.Join("; ", probe.Skipped)})";
 
     private static string Ms(TimeSpan time) => time.TotalMilliseconds.ToString("0.000", Invariant);
 

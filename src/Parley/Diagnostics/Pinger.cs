@@ -129,25 +129,51 @@ public sealed class Pinger
         int sequence, string host, IReadOnlyList<IPAddress> addresses, int port, ILogger logger, CancellationToken cancellationToken)
     {
         var payload = PingPayload.Create(sequence, _options.Size, _options.Mode);
-        var connectStarted = _time.GetTimestamp();
-        ClientConnection connection;
-        try
+        var target = TcpConnector.HostPort(host, port);
+        // One address at a time, in the resolver's order, so that the connect time is that of the address reached,
+        // and the probe can say which addresses it passed over, and why.
+        var failures = new List<(IPEndPoint EndPoint, string Reason, ConnectException Error)>();
+        ClientConnection? connection = null;
+        var connectTime = TimeSpan.Zero;
+        foreach (var address in addresses)
         {
-            connection = await TcpConnector.ConnectAsync(host, addresses, port, _options.Connect, logger, cancellationToken)
-                .ConfigureAwait(false);
+            var endPoint = new IPEndPoint(address, port);
+            var connectStarted = _time.GetTimestamp();
+            try
+            {
+                connection = await TcpConnector.ConnectAsync(host, [address], port, _options.Connect, logger, cancellationToken)
+                    .ConfigureAwait(false);
+                connectTime = _time.GetElapsedTime(connectStarted);
+                break;
+            }
+            catch (ConnectException e)
+            {
+                var prefix = $"cannot connect to {target}: ";
+                var reason = e.Message.StartsWith(prefix, StringComparison.Ordinal) ? e.Message[prefix.Length..] : e.Message;
+                failures.Add((endPoint, reason, e));
+                if (failures.Count < addresses.Count)
+                {
+                    TcpLog.ConnectAttemptFailed(logger, endPoint, reason);
+                }
+            }
         }
-        catch (ConnectException e)
+
+        var skipped = failures.Select(f => $"{f.EndPoint}: {f.Reason}").ToList();
+        if (connection is null)
         {
+            var last = failures[^1];
+            var reason = failures.Select(f => f.Error.Failure).Distinct().Count() == 1
+                ? last.Reason
+                : string.Join("; ", failures.Select(f => $"{f.EndPoint.Address}: {f.Reason}"));
             return new ProbeResult
             {
                 Sequence = sequence,
-                Status = ProbeStatusText.From(e.Failure),
-                Message = e.Message,
-                Hint = e.Hint,
+                Status = ProbeStatusText.From(last.Error.Failure),
+                Message = $"cannot connect to {target}: {reason}",
+                Hint = last.Error.Hint,
             };
         }
 
-        var connectTime = _time.GetElapsedTime(connectStarted);
         await using (connection.ConfigureAwait(false))
         {
             var result = await EchoAsync(sequence, connection, payload, cancellationToken).ConfigureAwait(false);
@@ -164,7 +190,7 @@ public sealed class Pinger
                 }
             }
 
-            return result with { ConnectTime = connectTime };
+            return result with { ConnectTime = connectTime, Skipped = skipped };
         }
     }
 

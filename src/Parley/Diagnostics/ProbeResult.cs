@@ -29,6 +29,12 @@ public sealed record ProbeResult
     /// <summary>Bytes of the echo received before the probe ended.</summary>
     public int BytesReceived { get; init; }
 
+    /// <summary>
+    /// The addresses tried before the one reached, each with why it failed (<c>10.0.0.2:9000: connection refused</c>),
+    /// in the resolver's order; empty when the first address answered, or when none did (see <see cref="Message"/>).
+    /// </summary>
+    public IReadOnlyList<string> Skipped { get; init; } = [];
+
     /// <summary>What happened, in one line for a person; empty for an answered probe.</summary>
     public string Message { get; init; } = "";
 

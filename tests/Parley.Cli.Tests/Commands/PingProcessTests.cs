@@ -148,6 +148,7 @@ public sealed class PingProcessTests
             Assert.True(probe.GetProperty("rttMs").GetDouble() >= 0);
             Assert.True(probe.GetProperty("connectMs").GetDouble() >= 0);
             Assert.Equal(32, probe.GetProperty("bytesReceived").GetInt32());
+            Assert.Equal(0, probe.GetProperty("skipped").GetArrayLength());
         }
 
         var summary = root.GetProperty("summary");

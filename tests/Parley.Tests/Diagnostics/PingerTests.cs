@@ -209,6 +209,41 @@ public sealed class PingerTests
         Assert.Equal(50, report.Statistics.LossPercent);
     }
 
+    [Fact]
+    public async Task A_probe_passes_over_addresses_that_fail_says_which_and_times_only_the_one_reached()
+    {
+        var ct = TestTimeout.Token();
+        await using var server = StartEcho(EchoMode.Line);
+        // The same port bound but not listening on 127.0.0.2: a connect there is refused at once.
+        using var deaf = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        deaf.Bind(new IPEndPoint(IPAddress.Parse("127.0.0.2"), server.Port));
+        var (factory, logs) = TestLogging.Create();
+        var pinger = new Pinger("127.0.0.1", server.Port, Quick(), factory.CreateLogger("ping"));
+
+        var probe = await pinger.ProbeAsync(1, [IPAddress.Parse("127.0.0.2"), IPAddress.Loopback], ct);
+
+        Assert.Equal(ProbeStatus.Answered, probe.Status);
+        Assert.Equal(new IPEndPoint(IPAddress.Loopback, server.Port), probe.EndPoint);
+        Assert.Equal([$"127.0.0.2:{server.Port}: connection refused"], probe.Skipped);
+        Assert.True(logs.Has("ConnectAttemptFailed"));
+    }
+
+    [Fact]
+    public async Task A_probe_that_reaches_no_address_names_the_target_and_the_reason()
+    {
+        var ct = TestTimeout.Token();
+        var port = ClosedPort();
+        using var deaf = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        deaf.Bind(new IPEndPoint(IPAddress.Parse("127.0.0.2"), port));
+        var pinger = new Pinger("127.0.0.1", port, Quick());
+
+        var probe = await pinger.ProbeAsync(1, [IPAddress.Parse("127.0.0.2"), IPAddress.Loopback], ct);
+
+        Assert.Equal(ProbeStatus.Refused, probe.Status);
+        Assert.Equal($"cannot connect to 127.0.0.1:{port}: connection refused", probe.Message);
+        Assert.Empty(probe.Skipped);
+    }
+
     private static int ClosedPort()
     {
         using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
