@@ -10,7 +10,7 @@ namespace Parley.Cli.Commands;
 /// <summary>
 /// The output of <c>parley ping --json</c>: one JSON object with the settings, every probe and the summary (times in
 /// milliseconds), or with <c>error</c> set when the host does not resolve. The field names are a contract for
-/// scripts: documented in the README, changed only by adding fields.
+/// scripts: documented in docs/connectivity.md, changed only by adding fields.
 /// </summary>
 internal static class PingJson
 {
