@@ -19,7 +19,7 @@ internal static class PingCommand
     {
         var host = new Argument<string>("host")
         {
-            Description = "Host name or address of the echo server; every address it resolves to is tried, in the resolver's order, until one accepts",
+            Description = "Host name or address of the echo server, optionally with :port ([address]:port for IPv6); every address it resolves to is tried, in the resolver's order, until one accepts",
         };
         var port = new Option<int>("--port", "-p")
         {
@@ -77,7 +77,22 @@ internal static class PingCommand
                 result.AddError("-4 and -6 do not go together: give one of them, or neither for both families");
             }
 
-            var name = result.GetValue(host);
+            var given = result.GetValue(host);
+            var name = given;
+            if (given is not null)
+            {
+                if (!TrySplitHostPort(given, out name, out var embedded, out var reason))
+                {
+                    result.AddError($"host: {reason}");
+                    return;
+                }
+
+                if (embedded is not null && result.GetResult(port) is { Implicit: false })
+                {
+                    result.AddError($"host: '{given}' has a port already: give it there or with --port, not both");
+                }
+            }
+
             if (name is not null && IPAddress.TryParse(name, out var literal))
             {
                 if (result.GetValue(v4) && literal.AddressFamily != AddressFamily.InterNetwork)
@@ -110,9 +125,58 @@ internal static class PingCommand
                 },
                 ReplyTimeout = result.GetValue(replyTimeout),
             };
-            return await RunAsync(console, result.GetValue(host)!.Trim(), result.GetValue(port), options, logging.Read(result), result.GetValue(json));
+            TrySplitHostPort(result.GetValue(host)!, out var name, out var embedded, out _);
+            return await RunAsync(console, name, embedded ?? result.GetValue(port), options, logging.Read(result), result.GetValue(json));
         });
         return command;
+    }
+
+    /// <summary>
+    /// Accepts <c>host</c>, <c>host:port</c>, <c>[v6address]</c> and <c>[v6address]:port</c>, as people copy them from
+    /// a <c>Listening on</c> line; a bare IPv6 address has several colons and is left whole.
+    /// </summary>
+    internal static bool TrySplitHostPort(string text, out string host, out int? port, out string reason)
+    {
+        host = text.Trim();
+        port = null;
+        reason = "";
+        string? portText = null;
+        if (host.StartsWith('['))
+        {
+            var close = host.IndexOf(']', StringComparison.Ordinal);
+            if (close < 0 || (close + 1 < host.Length && host[close + 1] != ':'))
+            {
+                reason = $"'{text}' is not an address: write an IPv6 address with a port as [address]:port";
+                return false;
+            }
+
+            portText = close + 1 < host.Length ? host[(close + 2)..] : null;
+            host = host[1..close];
+        }
+        else if (host.IndexOf(':', StringComparison.Ordinal) is var colon and >= 0 && colon == host.LastIndexOf(':'))
+        {
+            portText = host[(colon + 1)..];
+            host = host[..colon];
+        }
+
+        if (portText is not null)
+        {
+            if (!PortParser.TryParse(portText, 1, out var value, out var why))
+            {
+                reason = $"'{text}': {why}";
+                return false;
+            }
+
+            port = value;
+        }
+
+        if (string.IsNullOrWhiteSpace(host))
+        {
+            reason = "give the name or address of the echo server";
+            return false;
+        }
+
+        return true;
     }
 
     private static async Task<int> RunAsync(CliConsole console, string host, int port, PingOptions options, LoggingSettings logging, bool json)

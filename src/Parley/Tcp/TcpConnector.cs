@@ -140,11 +140,26 @@ public static class TcpConnector
         }
         catch (SocketException e)
         {
-            var words = family is { } f && e.SocketErrorCode == SocketError.NoData
-                ? $"unknown host {host}: it has no {FamilyName(f)} address"
+            // Resolvers differ in how they say "the name exists, but not in this family": ask again without it.
+            var otherFamilyOnly = family is not null
+                && (e.SocketErrorCode == SocketError.NoData || await HasAnyAddressAsync(host, cancellationToken).ConfigureAwait(false));
+            var words = otherFamilyOnly
+                ? $"unknown host {host}: it has no {FamilyName(family!.Value)} address"
                 : $"unknown host {host}: {e.Message}";
             throw new ConnectException($"cannot connect to {target}: {words}", ConnectFailure.UnknownHost,
-                Hint(ConnectFailure.UnknownHost, 0), e);
+                otherFamilyOnly ? "drop -4/-6 to use the addresses it has" : Hint(ConnectFailure.UnknownHost, 0), e);
+        }
+    }
+
+    private static async Task<bool> HasAnyAddressAsync(string host, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false)).Length > 0;
+        }
+        catch (SocketException)
+        {
+            return false;
         }
     }
 

@@ -218,6 +218,9 @@ public sealed class PingProcessTests
     [InlineData("localhost --interval soon", "parley: --interval: 'soon' is not a duration: use for example 500ms, 5s, 2m or 1h")]
     [InlineData("localhost --raw --framing length", "parley: --raw and --framing length do not go together: raw echo has no framing")]
     [InlineData("localhost --port 0", "parley: --port: 0 is out of range: a port is a whole number from 1 to 65535")]
+    [InlineData("localhost:9000 --port 9001", "parley: host: 'localhost:9000' has a port already: give it there or with --port, not both")]
+    [InlineData("localhost:http", "parley: host: 'localhost:http': 'http' is not a port: use a whole number from 1 to 65535")]
+    [InlineData("[::1", "parley: host: '[::1' is not an address: write an IPv6 address with a port as [address]:port")]
     public async Task A_bad_argument_is_one_line_and_exit_code_2(string arguments, string expected)
     {
         var ct = TestTimeout.Token();
@@ -228,6 +231,22 @@ public sealed class PingProcessTests
         Assert.Equal(2, exit);
         Assert.Equal(expected, EchoProcessTests.ErrorLine(ping));
         Assert.Empty(ping.StandardOutput);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:{0}", "127.0.0.1:{0}")]
+    [InlineData("[127.0.0.1]:{0}", "127.0.0.1:{0}")]
+    public async Task The_port_can_come_with_the_host_as_in_the_listening_line(string host, string target)
+    {
+        var ct = TestTimeout.Token();
+        var (server, port) = await EchoServerProcess.StartAsync(ct);
+        await using var _ = server;
+
+        var (exit, ping) = await ParleyProcess.RunAsync("", ct, "ping", string.Format(host, port), "-c", "1");
+        await using var __ = ping;
+
+        Assert.Equal(0, exit);
+        Assert.StartsWith($"PING {string.Format(target, port)} (127.0.0.1): ", ping.StandardOutput, StringComparison.Ordinal);
     }
 
     [Fact]

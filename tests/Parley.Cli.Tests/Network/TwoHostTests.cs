@@ -160,8 +160,10 @@ public sealed class TwoHostTests
 
         var (echoExit, echo) = await hosts.RunOnClientAsync("hi\n", ct, "client", "--host", "parley-peer", "--port", $"{port}");
         var (pingExit, ping) = await hosts.RunOnClientAsync("", ct, "ping", "parley-peer", "--port", $"{port}", "--count", "2", "--interval", "50ms");
+        var (v6Exit, v6) = await hosts.RunOnClientAsync("", ct, "ping", "parley-peer", "--port", $"{port}", "-6");
         await using var _ = echo;
         await using var __ = ping;
+        await using var ___ = v6;
 
         Assert.Equal(0, echoExit);
         Assert.Equal("hi\n", echo.StandardOutput);
@@ -177,5 +179,10 @@ public sealed class TwoHostTests
             ping.StandardOutput);
         Assert.Matches(new Regex($@"^32 bytes from {Regex.Escape(Server)}:{port}: probe=2 connect=\S+ ms rtt=\S+ ms$", RegexOptions.Multiline), ping.StandardOutput);
         Assert.Contains("2 probes sent, 2 answered", ping.StandardOutput, StringComparison.Ordinal);
+
+        Assert.Equal(1, v6Exit);
+        Assert.Equal(
+            $"parley: cannot connect to parley-peer:{port}: unknown host parley-peer: it has no IPv6 address (drop -4/-6 to use the addresses it has)",
+            EchoProcessTests.ErrorLine(v6));
     }
 }
