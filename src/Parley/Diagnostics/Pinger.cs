@@ -65,13 +65,13 @@ public sealed class Pinger
         {
             addresses = await TcpConnector.ResolveAsync(_host, _port, _options.Connect.AddressFamily, cancellationToken).ConfigureAwait(false);
             resolved?.Invoke(addresses);
-            PingLog.Starting(_logger, Target, string.Join(", ", addresses.Select(a => a.ToString())), DescribeSettings());
+            PingLog.PingStarting(_logger, Target, string.Join(", ", addresses.Select(a => a.ToString())), DescribeSettings());
 
             // Through the real logger, so that its first-use costs are paid here too, not inside probe 1's times.
             await PingWarmUp.RunAsync(
                 (address, port, ct) =>
                 {
-                    PingLog.WarmingUp(_logger, new IPEndPoint(address, port));
+                    PingLog.PingWarmUp(_logger, new IPEndPoint(address, port));
                     return ProbeAsync(0, address.ToString(), [address], port, _logger, ct);
                 },
                 cancellationToken).ConfigureAwait(false);
@@ -108,7 +108,7 @@ public sealed class Pinger
         }
 
         var statistics = PingStatistics.Of(probes);
-        PingLog.Finished(_logger, Target, interrupted ? "interrupted" : "done", statistics.Sent, statistics.Answered, statistics.Lost);
+        PingLog.PingFinished(_logger, Target, interrupted ? "interrupted" : "done", statistics.Sent, statistics.Answered, statistics.Lost);
         return new PingReport
         {
             Host = _host,

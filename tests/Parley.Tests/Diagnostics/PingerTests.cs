@@ -57,7 +57,7 @@ public sealed class PingerTests
         });
         Assert.NotNull(report.Statistics.RoundTrip);
         Assert.Equal(3, logs.Events("ProbeAnswered").Count);
-        Assert.True(logs.Has("WarmingUp"));
+        Assert.True(logs.Has("PingWarmUp"));
     }
 
     [Fact]
