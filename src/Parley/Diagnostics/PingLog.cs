@@ -18,7 +18,6 @@ internal static partial class PingLog
     [LoggerMessage(1803, LogLevel.Information, "Ping of {Target} {Ending}: {Sent} sent, {Answered} answered, {Lost} lost")]
     public static partial void PingFinished(ILogger logger, string target, string ending, int sent, int answered, int lost);
 
-
     [LoggerMessage(1804, LogLevel.Information, "Warming up on a loopback echo of our own at {EndPoint} (not counted, nothing sent to the target)")]
     public static partial void PingWarmUp(ILogger logger, IPEndPoint endPoint);
 }
