@@ -215,6 +215,7 @@ public sealed class PingProcessTests
     [InlineData("127.0.0.1 -6", "parley: -6: 127.0.0.1 is not an IPv6 address")]
     [InlineData("localhost --size 0", "parley: --size: '0' is not a whole number from 1 to 1048576")]
     [InlineData("localhost --count -1", "parley: --count: '-1' is not a whole number from 0 to 2147483647")]
+    [InlineData("localhost --interval 2000h", "parley: --interval: '2000h' is out of range: give a duration from 1 ms to 30 days")]
     [InlineData("localhost --interval soon", "parley: --interval: 'soon' is not a duration: use for example 500ms, 5s, 2m or 1h")]
     [InlineData("localhost --raw --framing length", "parley: --raw and --framing length do not go together: raw echo has no framing")]
     [InlineData("localhost --port 0", "parley: --port: 0 is out of range: a port is a whole number from 1 to 65535")]
