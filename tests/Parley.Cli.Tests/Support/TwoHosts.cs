@@ -21,7 +21,9 @@ internal sealed partial class TwoHosts : IAsyncDisposable
 
     private static readonly Lazy<string?> Unavailable = new(FindWhyUnavailable);
     private static int _created;
+    private const string EtcNetns = "/etc/netns";
     private readonly List<ParleyProcess> _processes = [];
+    private bool _createdEtcNetns;
 
     private TwoHosts(string prefix)
     {
@@ -73,7 +75,8 @@ internal sealed partial class TwoHosts : IAsyncDisposable
     /// </summary>
     public void SetClientHostsFile(string content)
     {
-        var folder = Path.Combine("/etc/netns", ClientNamespace);
+        _createdEtcNetns |= !Directory.Exists(EtcNetns);
+        var folder = Path.Combine(EtcNetns, ClientNamespace);
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, "hosts"), content);
     }
@@ -112,6 +115,18 @@ internal sealed partial class TwoHosts : IAsyncDisposable
         {
             await DeleteAsync(ns, cleanup.Token);
         }
+
+        if (_createdEtcNetns && !Directory.EnumerateFileSystemEntries(EtcNetns).Any())
+        {
+            try
+            {
+                Directory.Delete(EtcNetns);
+            }
+            catch (IOException)
+            {
+                // Someone else put something there meanwhile: then it is theirs to keep.
+            }
+        }
     }
 
     private ParleyProcess Track(ParleyProcess process)
@@ -135,7 +150,7 @@ internal sealed partial class TwoHosts : IAsyncDisposable
     {
         // Deleting a namespace deletes the veth end in it, and with it the pair.
         await RunIpAsync(cancellationToken, "netns", "delete", ns);
-        var folder = Path.Combine("/etc/netns", ns);
+        var folder = Path.Combine(EtcNetns, ns);
         if (Directory.Exists(folder))
         {
             Directory.Delete(folder, recursive: true);
