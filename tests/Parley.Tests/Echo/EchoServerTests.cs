@@ -79,7 +79,10 @@ public sealed class EchoServerTests
         Assert.Equal("back\n", Encoding.ASCII.GetString(await again.ReadExactlyAsync(5, ct)));
         await other.SendAllAsync("still here\n"u8.ToArray(), ct);
         Assert.Equal("still here\n", Encoding.ASCII.GetString(await other.ReadExactlyAsync(11, ct)));
-        Assert.True(server.Logs.Has("ClientDisconnected", r => r.Message.Contains("exit command", StringComparison.Ordinal)));
+        // The server logs the disconnect after closing the socket, so the client can see the close first.
+        await Poll.UntilAsync(
+            () => server.Logs.Has("ClientDisconnected", r => r.Message.Contains("exit command", StringComparison.Ordinal)),
+            "the exit command's disconnect in the log");
     }
 
     [Fact]
@@ -182,7 +185,9 @@ public sealed class EchoServerTests
         time.Advance(TimeSpan.FromSeconds(15));
 
         Assert.Empty(await silent.ReadToEndAsync(ct));
-        Assert.True(server.Logs.Has("ClientDisconnected", r => r.Message.Contains("idle timeout", StringComparison.Ordinal)));
+        await Poll.UntilAsync(
+            () => server.Logs.Has("ClientDisconnected", r => r.Message.Contains("idle timeout", StringComparison.Ordinal)),
+            "the idle timeout's disconnect in the log");
         await chatty.SendAllAsync("still\n"u8.ToArray(), ct);
         Assert.Equal("still\n", Encoding.ASCII.GetString(await chatty.ReadExactlyAsync(6, ct)));
     }
