@@ -31,12 +31,13 @@ public sealed class TwoHostTests
         Assert.Contains($"{Server}:{port}", server.StandardOutput, StringComparison.Ordinal);
         Assert.Contains($"127.0.0.1:{port}", server.StandardOutput, StringComparison.Ordinal);
         Assert.Contains($"[{TwoHosts.ServerAddress6}]:{port}", server.StandardOutput, StringComparison.Ordinal);
-        Assert.Matches($@"Listening for echo clients on \[::\]:{port}, reachable at .*{Regex.Escape(Server)}:{port}", server.StandardError);
+        // Log lines reach standard error asynchronously: wait for them rather than assert at once.
+        await server.WaitForAsync(new Regex($@"Listening for echo clients on \[::\]:{port}, reachable at .*{Regex.Escape(Server)}:{port}"), ct, standardError: true);
 
         Assert.Equal(0, echoExit);
         Assert.Equal("hello from the other host\n", echo.StandardOutput);
         Assert.Contains($"Connected to {Server}:{port} at {Server}:{port}", echo.StandardError, StringComparison.Ordinal);
-        Assert.Contains($"connected from {TwoHosts.ClientAddress}:", server.StandardError, StringComparison.Ordinal);
+        await server.WaitForAsync(new Regex($"connected from {Regex.Escape(TwoHosts.ClientAddress)}:"), ct, standardError: true);
 
         Assert.Equal(0, pingExit);
         Assert.Matches(new Regex($@"^32 bytes from {Regex.Escape(Server)}:{port}: probe=3 ", RegexOptions.Multiline), ping.StandardOutput);
