@@ -15,6 +15,8 @@ internal static class ClientCommand
         var echo = new Command("echo", "Echo client: sends each line of standard input, prints what comes back on standard output (default port 9000)");
         ConfigureEcho(echo, console);
         client.Add(echo);
+        client.Add(IdentCommands.Client(console));
+        client.Add(AuthCommands.Client(console));
         return client;
     }
 
@@ -31,13 +33,10 @@ internal static class ClientCommand
             var max = modes.MaxMessageBytes(result);
             return ClientRunner.RunAsync(host, port, connect, options.Logging.Read(result), async (connection, logger, cancellation) =>
             {
-                var outcome = await EchoClient.RunAsync(connection, console.In, console.StandardOutput, mode, logger, max, cancellation);
-                return outcome switch
-                {
-                    EchoClientOutcome.ServerClosed or EchoClientOutcome.ConnectionLost => throw new CliException(
-                        $"connection to {Tcp.TcpConnector.HostPort(host, port)} ended: {EchoClient.Describe(outcome)}"),
-                    _ => ExitCodes.Ok,
-                };
+                var result = await EchoClient.RunAsync(connection, console.In, console.StandardOutput, mode, logger, max, cancellation);
+                return result.Succeeded
+                    ? ExitCodes.Ok
+                    : throw new CliException($"connection to {Tcp.TcpConnector.HostPort(host, port)} ended: {result.Describe()}");
             });
         });
     }

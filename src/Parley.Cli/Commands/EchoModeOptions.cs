@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Parley.Cli.Options;
 using Parley.Echo;
 using Parley.Framing;
 
@@ -29,7 +30,7 @@ internal sealed class EchoModeOptions
         command.Add(_maxMessage);
         command.Validators.Add(result =>
         {
-            if (result.GetValue(_raw) && result.GetValue(_framing) == "length")
+            if (result.Given(_raw) && string.Equals(result.Typed(_framing), "length", StringComparison.OrdinalIgnoreCase))
             {
                 result.AddError("--raw and --framing length do not go together: raw echo has no framing");
             }

@@ -12,6 +12,8 @@ internal static class ServeCommand
     {
         var serve = new Command("serve", "Run a server in the foreground (stop it with 'stop' on its console, Ctrl+C or SIGTERM)");
         serve.Add(Echo(console));
+        serve.Add(IdentCommands.Serve(console));
+        serve.Add(AuthCommands.Serve(console));
         return serve;
     }
 

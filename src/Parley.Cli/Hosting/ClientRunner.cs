@@ -36,5 +36,9 @@ internal static class ClientRunner
         {
             throw new CliException($"{e.Message} ({e.Hint})");
         }
+        catch (Tls.TlsException e)
+        {
+            throw new CliException(e.Message);
+        }
     }
 }

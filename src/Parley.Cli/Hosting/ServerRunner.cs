@@ -20,7 +20,7 @@ internal static class ServerRunner
         {
             server.Start();
         }
-        catch (ListenException e)
+        catch (Exception e) when (e is ListenException or Tls.TlsException)
         {
             throw new CliException(e.Message);
         }

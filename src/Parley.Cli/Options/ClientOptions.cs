@@ -50,12 +50,15 @@ internal sealed class ClientOptions
 
     public LoggingOptions Logging { get; } = new();
 
+    public TlsClientOptionSet Tls { get; } = new();
+
     public void AddTo(Command command)
     {
         command.Add(_host);
         command.Add(_port);
         command.Add(_connectTimeout);
         command.Add(_noPrompt);
+        Tls.AddTo(command);
         Logging.AddTo(command);
     }
 
@@ -64,7 +67,8 @@ internal sealed class ClientOptions
     {
         var host = result.GetValue(_host) ?? "localhost";
         var port = result.GetValue(_port);
-        if (console.MayPrompt(result.GetValue(_noPrompt)))
+        var mayPrompt = console.MayPrompt(result.GetValue(_noPrompt));
+        if (mayPrompt)
         {
             var prompter = new Prompter(console.Prompts);
             if (result.GetResult(_host) is null or { Implicit: true })
@@ -78,6 +82,7 @@ internal sealed class ClientOptions
             }
         }
 
-        return (host, port, new ConnectOptions { Timeout = result.GetValue(_connectTimeout) });
+        var timeout = result.GetValue(_connectTimeout);
+        return (host, port, new ConnectOptions { Timeout = timeout, Tls = Tls.Read(result, console, mayPrompt, timeout) });
     }
 }

@@ -15,7 +15,7 @@ internal static class EnvironmentDefaults
         Environment.GetEnvironmentVariable(HostVariable) is { Length: > 0 } host ? host.Trim() : builtIn;
 
     /// <summary>The port default; an unusable <c>PARLEY_PORT</c> is reported as an error of the option.</summary>
-    public static int Port(int builtIn, ArgumentResult? result = null)
+    public static int Port(int builtIn, ArgumentResult? result = null, int min = 1)
     {
         var text = Environment.GetEnvironmentVariable(PortVariable);
         if (string.IsNullOrWhiteSpace(text))
@@ -23,7 +23,7 @@ internal static class EnvironmentDefaults
             return builtIn;
         }
 
-        if (PortParser.TryParse(text, 1, out var port, out var reason))
+        if (PortParser.TryParse(text, min, out var port, out var reason))
         {
             return port;
         }

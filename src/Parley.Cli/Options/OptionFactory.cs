@@ -6,14 +6,6 @@ namespace Parley.Cli.Options;
 /// <summary>Options whose values are checked strictly, with one clear line for each bad value.</summary>
 internal static class OptionFactory
 {
-    public static Option<int> Port(string description, int min, Func<int> defaultValue) => new("--port", "-p")
-    {
-        Description = description,
-        HelpName = "port",
-        DefaultValueFactory = _ => defaultValue(),
-        CustomParser = result => ParsePort(result, min),
-    };
-
     public static Option<TimeSpan> Duration(string name, string description, TimeSpan defaultValue) => new(name)
     {
         Description = description,
@@ -72,18 +64,6 @@ internal static class OptionFactory
     };
 
     public static string Describe(TimeSpan duration) => Parley.Diagnostics.Durations.Format(duration);
-
-    private static int ParsePort(ArgumentResult result, int min)
-    {
-        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-        if (PortParser.TryParse(text, min, out var port, out var reason))
-        {
-            return port;
-        }
-
-        result.AddError($"--port: {reason}");
-        return 0;
-    }
 
     private static TimeSpan ParseDuration(ArgumentResult result)
     {

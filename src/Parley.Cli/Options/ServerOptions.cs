@@ -50,7 +50,7 @@ internal sealed class ServerOptions
         {
             Description = $"Port to listen on; 0 takes any free port (${EnvironmentDefaults.PortVariable}, when set, replaces the default)",
             HelpName = "port",
-            DefaultValueFactory = result => EnvironmentDefaults.Port(builtInPort, result),
+            DefaultValueFactory = result => EnvironmentDefaults.Port(builtInPort, result, min: 0),
             CustomParser = result =>
             {
                 var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
@@ -90,6 +90,8 @@ internal sealed class ServerOptions
 
     public LoggingOptions Logging { get; } = new();
 
+    public TlsServerOptions Tls { get; } = new();
+
     public void AddTo(Command command)
     {
         command.Add(_host);
@@ -98,6 +100,7 @@ internal sealed class ServerOptions
         command.Add(_noPrompt);
         command.Add(_allowStop);
         command.Add(_idleTimeout);
+        Tls.AddTo(command);
         Logging.AddTo(command);
     }
 
@@ -110,9 +113,11 @@ internal sealed class ServerOptions
             port = new Prompter(console.Prompts).AskPort("Port to listen on", port == 0 ? _builtInPort : port);
         }
 
+        var address = result.GetValue(_host);
         return new TcpServerOptions
         {
-            Address = result.GetValue(_host),
+            Address = address,
+            Transform = Tls.Read(result, address),
             Port = port,
             PortTries = result.GetValue(_portTries),
             StopPolicy = Enum.Parse<StopPolicy>(result.GetValue(_allowStop)!, ignoreCase: true),

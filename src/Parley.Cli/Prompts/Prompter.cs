@@ -55,11 +55,42 @@ internal sealed class Prompter(IAnsiConsole console)
         }
     }
 
+    /// <summary>Asks a yes/no question; only yes (or y) is yes, and end of input is no.</summary>
+    public bool Confirm(string question)
+    {
+        while (true)
+        {
+            var answer = Ask(question + " (yes/no)", "no")?.Trim().ToLowerInvariant();
+            switch (answer)
+            {
+                case null or "n" or "no":
+                    return false;
+                case "y" or "yes":
+                    return true;
+                default:
+                    console.WriteLine("Please answer yes or no.");
+                    break;
+            }
+        }
+    }
+
     /// <summary>Asks a free-text question; null when the user ended input without an answer and there is no default.</summary>
     public string? AskText(string question, string? defaultValue = null, bool secret = false)
     {
         var answer = Ask(question, defaultValue, secret);
         return string.IsNullOrEmpty(answer) ? defaultValue : answer;
+    }
+
+    /// <summary>
+    /// Asks a server's question: an empty answer takes the default (or stays empty, for the server to judge); null
+    /// only at end of input. Secret answers are not shown while typed.
+    /// </summary>
+    public string? AskAnswer(string question, string? defaultValue, bool secret)
+    {
+        var shown = string.IsNullOrEmpty(defaultValue) ? $"{question} " : $"{question} [{defaultValue}] ";
+        console.Write(new Text(shown));
+        var line = ReadLine(secret);
+        return line is { Length: 0 } && !string.IsNullOrEmpty(defaultValue) ? defaultValue : line;
     }
 
     /// <summary>Writes the question and reads one line: null at end of input or for an empty answer.</summary>

@@ -17,7 +17,7 @@ public static class EchoClient
     /// Runs one session until the user sends <c>exit</c> or <c>stop</c>, the input ends and every echo has arrived,
     /// or the server goes away.
     /// </summary>
-    public static async Task<EchoClientOutcome> RunAsync(
+    public static async Task<EchoClientResult> RunAsync(
         ClientConnection connection, TextReader input, Stream output, EchoMode mode, ILogger logger,
         int maxMessageBytes = LengthPrefixCodec.DefaultMaxMessageBytes, CancellationToken cancellationToken = default)
     {
@@ -27,19 +27,14 @@ public static class EchoClient
         ArgumentNullException.ThrowIfNull(logger);
         await using var session = new Session(connection, input, output, mode, logger, maxMessageBytes, cancellationToken);
         var outcome = await session.RunAsync().ConfigureAwait(false);
-        EchoLog.ClientDisconnected(logger, TcpConnector.HostPort(connection.Host, connection.Port), Describe(outcome));
-        return outcome;
-    }
+        var result = new EchoClientResult(outcome, session.Sent, session.Returned, mode == EchoMode.Framed ? "messages" : "bytes");
+        if (result.Succeeded)
+        {
+            EchoLog.ClientDisconnected(logger, TcpConnector.HostPort(connection.Host, connection.Port), result.Describe());
+        }
 
-    /// <summary>The outcome in words, for the user.</summary>
-    public static string Describe(EchoClientOutcome outcome) => outcome switch
-    {
-        EchoClientOutcome.Exited => "exit sent, the server closed the connection",
-        EchoClientOutcome.Stopped => "stop sent, the server closed the connection",
-        EchoClientOutcome.InputEnded => "end of input, every echo received",
-        EchoClientOutcome.ServerClosed => "the server closed the connection",
-        _ => "the connection was lost (reset or broken)",
-    };
+        return result;
+    }
 
     private sealed class Session(
         ClientConnection connection, TextReader input, Stream output, EchoMode mode, ILogger logger, int maxMessageBytes,
@@ -48,6 +43,12 @@ public static class EchoClient
         private readonly MessageStream? _messages = mode == EchoMode.Framed ? new MessageStream(connection.Stream, maxMessageBytes) : null;
         private volatile int _command; // a LineCommand, once sent
         private volatile bool _inputEnded;
+        private long _sent;
+        private long _returned;
+
+        public long Sent => Interlocked.Read(ref _sent);
+
+        public long Returned => Interlocked.Read(ref _returned);
 
         public async Task<EchoClientOutcome> RunAsync()
         {
@@ -87,7 +88,8 @@ public static class EchoClient
             {
                 LineCommand.Exit => EchoClientOutcome.Exited,
                 LineCommand.Stop => EchoClientOutcome.Stopped,
-                _ => _inputEnded ? EchoClientOutcome.InputEnded : EchoClientOutcome.ServerClosed,
+                _ when !_inputEnded => EchoClientOutcome.ServerClosed,
+                _ => Returned < Sent ? EchoClientOutcome.Incomplete : EchoClientOutcome.InputEnded,
             };
         }
 
@@ -105,12 +107,14 @@ public static class EchoClient
                 {
                     await _messages.SendMessageAsync(line, cancellationToken).ConfigureAwait(false);
                     EchoLog.ClientMessageSent(logger, Utf8.GetByteCount(line));
+                    Interlocked.Add(ref _sent, command == LineCommand.None ? 1 : 0);
                 }
                 else
                 {
                     var bytes = Utf8.GetBytes(line + "\n");
                     await connection.Stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
                     EchoLog.ClientSent(logger, bytes.Length);
+                    Interlocked.Add(ref _sent, command == LineCommand.None ? bytes.Length : 0);
                 }
 
                 if (command != LineCommand.None)
@@ -137,6 +141,7 @@ public static class EchoClient
 
                 await output.WriteAsync(buffer.AsMemory(0, received), cancellationToken).ConfigureAwait(false);
                 await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                Interlocked.Add(ref _returned, received);
                 EchoLog.ClientReceived(logger, received);
             }
         }
@@ -148,6 +153,7 @@ public static class EchoClient
                 var bytes = Utf8.GetBytes(message + "\n");
                 await output.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
                 await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                Interlocked.Increment(ref _returned);
                 EchoLog.ClientMessageReceived(logger, bytes.Length - 1);
             }
         }

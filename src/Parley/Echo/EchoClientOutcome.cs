@@ -12,6 +12,9 @@ public enum EchoClientOutcome
     /// <summary>The input ended; every echo arrived before the server closed the connection.</summary>
     InputEnded,
 
+    /// <summary>The input ended, but the server closed the connection before echoing everything sent.</summary>
+    Incomplete,
+
     /// <summary>The server closed the connection while the client still had input to send.</summary>
     ServerClosed,
 

@@ -4,6 +4,12 @@ namespace Parley.Tcp;
 public interface IConnectionTransform
 {
     /// <summary>
+    /// Called once when the server starts, before it binds: load what is needed (a certificate) and log it. Throwing
+    /// stops the start.
+    /// </summary>
+    void Start(Microsoft.Extensions.Logging.ILogger logger);
+
+    /// <summary>
     /// Returns the stream the handler will use. Throwing ends the connection; the server logs the exception's
     /// message with the client's address and goes on serving everyone else.
     /// </summary>

@@ -12,8 +12,12 @@ namespace Parley.Tcp;
 /// </summary>
 public static class TcpConnector
 {
-    /// <summary>Resolves <paramref name="host"/> and connects to the first address that answers.</summary>
+    /// <summary>
+    /// Resolves <paramref name="host"/>, connects to the first address that answers and, when
+    /// <see cref="ConnectOptions.Tls"/> is set, puts the connection in TLS.
+    /// </summary>
     /// <exception cref="ConnectException">No address could be reached, or the name does not resolve.</exception>
+    /// <exception cref="Tls.TlsException">The TLS handshake failed or the server's certificate is not trusted.</exception>
     public static async Task<ClientConnection> ConnectAsync(
         string host, int port, ConnectOptions? options = null, ILogger? logger = null, CancellationToken cancellationToken = default)
     {
@@ -25,9 +29,11 @@ public static class TcpConnector
 
     /// <summary>
     /// Connects to the first of <paramref name="addresses"/> (already resolved from <paramref name="host"/>) that
-    /// answers, trying them in the order given; the host name is only used in messages.
+    /// answers, trying them in the order given (the host name is only used in messages and for TLS), and, when
+    /// <see cref="ConnectOptions.Tls"/> is set, puts the connection in TLS.
     /// </summary>
     /// <exception cref="ConnectException">No address could be reached.</exception>
+    /// <exception cref="Tls.TlsException">The TLS handshake failed or the server's certificate is not trusted.</exception>
     public static async Task<ClientConnection> ConnectAsync(
         string host, IReadOnlyList<IPAddress> addresses, int port, ConnectOptions? options = null, ILogger? logger = null,
         CancellationToken cancellationToken = default)
@@ -37,6 +43,26 @@ public static class TcpConnector
         ArgumentOutOfRangeException.ThrowIfZero(addresses.Count);
         options ??= new ConnectOptions();
         logger ??= Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        var connection = await ConnectTcpAsync(host, addresses, port, options, logger, cancellationToken).ConfigureAwait(false);
+        if (options.Tls is { } tls)
+        {
+            try
+            {
+                await Tls.TlsClient.AuthenticateAsync(connection, tls, logger, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        return connection;
+    }
+
+    private static async Task<ClientConnection> ConnectTcpAsync(
+        string host, IReadOnlyList<IPAddress> addresses, int port, ConnectOptions options, ILogger logger, CancellationToken cancellationToken)
+    {
         var target = HostPort(host, port);
 
         var failures = new List<(IPAddress Address, ConnectFailure Failure, string Words, Exception Error)>();

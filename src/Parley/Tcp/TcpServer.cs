@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Parley.Diagnostics;
@@ -22,6 +23,7 @@ public sealed class TcpServer : IAsyncDisposable
     private Task _acceptLoop = Task.CompletedTask;
     private ITimer? _heartbeat;
     private Task? _stopTask;
+    private volatile bool _stopping;
     private long _nextId;
     private long _bytesIn;
     private long _bytesOut;
@@ -74,6 +76,7 @@ public sealed class TcpServer : IAsyncDisposable
         }
 
         TcpLog.ServerStarting(Logger, _handler.ServiceName, ParleyVersion.Current, Describe());
+        Options.Transform?.Start(Logger);
         _listener = ListenerBinder.Bind(Options, Logger);
         EndPoint = (IPEndPoint)_listener.LocalEndPoint!;
         ReachableAt = ListenAddresses.Reachable(EndPoint, _listener.AddressFamily == AddressFamily.InterNetworkV6 && _listener.DualMode);
@@ -99,7 +102,13 @@ public sealed class TcpServer : IAsyncDisposable
     {
         lock (_stopLock)
         {
-            return _stopTask ??= StopCoreAsync(requestedBy);
+            if (_stopTask is null)
+            {
+                _stopping = true;
+                _stopTask = StopCoreAsync(requestedBy);
+            }
+
+            return _stopTask;
         }
     }
 
@@ -162,7 +171,7 @@ public sealed class TcpServer : IAsyncDisposable
             {
                 return;
             }
-            catch (SocketException) when (_stopTask is not null)
+            catch (SocketException) when (_stopping)
             {
                 return;
             }
@@ -244,6 +253,18 @@ public sealed class TcpServer : IAsyncDisposable
 
     private async Task CloseAsync(ServerConnection connection)
     {
+        if (connection.Transport is SslStream tls && connection.CloseReason is not (CloseReason.Reset or CloseReason.Aborted))
+        {
+            try
+            {
+                await tls.ShutdownAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
+            {
+                // Best effort: the TLS goodbye cannot reach a peer that is gone.
+            }
+        }
+
         try
         {
             connection.Socket.Shutdown(SocketShutdown.Send);
@@ -293,8 +314,9 @@ public sealed class TcpServer : IAsyncDisposable
     {
         var address = Options.Address?.ToString() ?? "all interfaces";
         var idle = Options.IdleTimeout is { } t ? Durations.Format(t) : "off";
+        var tls = Options.Transform is null ? "off" : "on";
         return $"address {address}, port {Options.Port}, port tries {Options.PortTries}, stop allowed from {Options.StopPolicy.ToString().ToLowerInvariant()}, " +
-            $"idle timeout {idle}, {_handler.DescribeSettings()}";
+            $"idle timeout {idle}, TLS {tls}, {_handler.DescribeSettings()}";
     }
 
     internal static IPEndPoint Normalize(IPEndPoint endPoint) =>

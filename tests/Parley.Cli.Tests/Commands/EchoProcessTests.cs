@@ -27,6 +27,23 @@ public sealed class EchoProcessTests
     }
 
     [Fact]
+    public async Task In_framed_mode_each_line_goes_as_one_message_and_each_reply_is_printed()
+    {
+        var ct = TestTimeout.Token();
+        var (server, port) = await EchoServerProcess.StartAsync(ct, "--framing", "length");
+        await using var _ = server;
+
+        var (exit, client) = await ParleyProcess.RunAsync("one\n\nПривет\nexit\nlost\n", ct,
+            "client", "--framing", "length", "--port", $"{port}", "--host", "127.0.0.1");
+        await using var __ = client;
+
+        Assert.Equal(0, exit);
+        Assert.Equal("one\n\nПривет\n", client.StandardOutput);
+        Assert.Contains("Sent a message of 12 bytes", client.StandardError, StringComparison.Ordinal);
+        Assert.False(server.HasExited);
+    }
+
+    [Fact]
     public async Task The_listening_line_names_the_address_and_port_with_IPv6_in_brackets()
     {
         var ct = TestTimeout.Token();
@@ -274,6 +291,8 @@ public sealed class EchoProcessTests
     [InlineData("--chunk-size 0", "parley: --chunk-size: '0' is not a whole number from 1 to 16777216")]
     [InlineData("--idle-timeout soon", "parley: --idle-timeout: 'soon' is not a duration: use for example 500ms, 5s, 2m or 1h")]
     [InlineData("--bogus", "parley: Unrecognized command or argument '--bogus'.")]
+    [InlineData("--raw --framing length", "parley: --raw and --framing length do not go together: raw echo has no framing")]
+    [InlineData("--raw --framing lenght", "parley: --framing: 'lenght' is not one of line, length")]
     public async Task A_bad_argument_is_one_line_and_exit_code_2(string arguments, string expected)
     {
         var ct = TestTimeout.Token();

@@ -65,11 +65,19 @@ internal sealed partial class ParleyProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     public static ParleyProcess Start(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null,
-        string? workingDirectory = null, string? home = null, string? networkNamespace = null)
+        string? workingDirectory = null, string? home = null) =>
+        Start(Executable, [], arguments, environment, workingDirectory, home);
+
+    /// <summary>Runs parley under another program, e.g. <c>setpriv ... -- parley ...</c> or <c>ip netns exec ns parley ...</c>.</summary>
+    public static ParleyProcess StartWrapped(string wrapper, IEnumerable<string> wrapperArguments, IEnumerable<string> arguments,
+        IDictionary<string, string?>? environment = null, string? home = null) =>
+        Start(wrapper, [.. wrapperArguments, Executable], arguments, environment, null, home);
+
+    private static ParleyProcess Start(string program, IEnumerable<string> prefix, IEnumerable<string> arguments,
+        IDictionary<string, string?>? environment, string? workingDirectory, string? home)
     {
         home ??= Directory.CreateTempSubdirectory("parley-test-").FullName;
-        // ip netns exec enters the namespace and then execs parley, so the process id stays parley's.
-        var start = new ProcessStartInfo(networkNamespace is null ? Executable : "ip")
+        var start = new ProcessStartInfo(program)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -77,15 +85,7 @@ internal sealed partial class ParleyProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? home,
         };
-        if (networkNamespace is not null)
-        {
-            foreach (var argument in new[] { "netns", "exec", networkNamespace, Executable })
-            {
-                start.ArgumentList.Add(argument);
-            }
-        }
-
-        foreach (var argument in arguments)
+        foreach (var argument in prefix.Concat(arguments))
         {
             start.ArgumentList.Add(argument);
         }
@@ -114,9 +114,12 @@ internal sealed partial class ParleyProcess : IAsyncDisposable
 
     public static ParleyProcess Start(params string[] arguments) => Start((IEnumerable<string>)arguments);
 
-    /// <summary>Starts <c>parley</c> inside a network namespace (<c>ip netns exec</c>).</summary>
+    /// <summary>
+    /// Starts <c>parley</c> inside a network namespace: <c>ip netns exec</c> enters it and then execs parley, so the
+    /// process id stays parley's.
+    /// </summary>
     public static ParleyProcess StartIn(string networkNamespace, params string[] arguments) =>
-        Start(arguments, networkNamespace: networkNamespace);
+        StartWrapped("ip", ["netns", "exec", networkNamespace], arguments);
 
     /// <summary>Runs to the end with the given standard input, and returns the exit code.</summary>
     public static async Task<(int ExitCode, ParleyProcess Process)> RunAsync(string input, CancellationToken cancellationToken, params string[] arguments)

@@ -1,0 +1,123 @@
+using System.CommandLine;
+using System.Net;
+using Parley.Auth;
+using Parley.Cli.Hosting;
+using Parley.Cli.Options;
+using Parley.Cli.Sessions;
+using Parley.Dialog;
+using Parley.Storage;
+using Parley.Tcp;
+
+namespace Parley.Cli.Commands;
+
+/// <summary>The authentication service: <c>parley serve auth</c> and <c>parley client auth</c>; the admin commands are in <see cref="AuthAdminCommands"/>.</summary>
+internal static class AuthCommands
+{
+    public const int DefaultPort = 9002;
+
+    public static Command Serve(CliConsole console)
+    {
+        var command = new Command("auth", $"Authentication server: user names and passwords (Argon2id), sessions kept by token; without TLS passwords and tokens cross the network in clear (default port {DefaultPort})");
+        var server = new ServerOptions(DefaultPort);
+        var database = new DatabaseOption();
+        var noRegister = new Option<bool>("--no-register")
+        {
+            Description = "Close registration: an unknown user name is refused exactly like a wrong password (default: a new user name makes an account)",
+        };
+        var idle = OptionFactory.Duration("--session-idle", "A session unused for this long expires", SessionLimits.Default.Idle);
+        var lifetime = OptionFactory.Duration("--session-lifetime", "A session expires this long after the password sign-in, however much it is used", SessionLimits.Default.Lifetime);
+        server.AddTo(command);
+        database.AddTo(command);
+        command.Add(noRegister);
+        command.Add(idle);
+        command.Add(lifetime);
+        command.SetAction(async result =>
+        {
+            var options = server.Read(result, console);
+            var auth = new AuthOptions
+            {
+                AllowRegistration = !result.GetValue(noRegister),
+                Sessions = new SessionLimits(result.GetValue(idle), result.GetValue(lifetime)),
+            };
+            ParleyDatabase? db = null;
+            using var pool = new PasswordHashingPool();
+            try
+            {
+                return await ServerRunner.RunAsync(console, options, server.Logging.Read(result), logs =>
+                {
+                    if (IsCleartextBeyondLoopback(options))
+                    {
+                        AuthLog.Cleartext(logs.CreateLogger("Parley.Auth"), options.Address?.ToString() ?? "every interface");
+                    }
+
+                    db = database.Open(result, logs.CreateLogger("Parley.Storage"));
+                    return new AuthHandler(new AuthStore(db), auth, new PasswordHasher(), pool, logs);
+                });
+            }
+            finally
+            {
+                db?.Dispose();
+            }
+        });
+        return command;
+    }
+
+    public static Command Client(CliConsole console)
+    {
+        var command = new Command("auth", $"Authentication client: signs in (or resumes the kept session), then sends each line of standard input as a message; 'logout' ends the session (default port {DefaultPort})");
+        var options = new ClientOptions(DefaultPort);
+        var sessionFile = new Option<string?>("--session-file")
+        {
+            Description = "Where session tokens are kept (default: $XDG_CONFIG_HOME/parley/sessions.json, or ~/.config/parley/sessions.json)",
+            HelpName = "path",
+        };
+        var forget = new Option<bool>("--forget-session") { Description = "Forget this server's kept session first, and sign in with a password" };
+        options.AddTo(command);
+        command.Add(sessionFile);
+        command.Add(forget);
+        command.SetAction(result =>
+        {
+            var (host, port, connect) = options.Read(result, console);
+            var file = new SessionFile(result.GetValue(sessionFile) ?? SessionFile.DefaultPath(), console.Error);
+            var server = TcpConnector.HostPort(host, port);
+            string? token = null;
+            if (result.GetValue(forget))
+            {
+                file.Remove(server);
+            }
+            else
+            {
+                token = file.Get(server)?.Token;
+            }
+
+            var dialog = new DialogClientOptions
+            {
+                Service = "auth",
+                ResumeToken = token,
+                OnSession = session =>
+                {
+                    file.Set(server, new SessionEntry(session.Token ?? "", session.User, session.Expires));
+                    return ValueTask.CompletedTask;
+                },
+                OnSessionInvalid = () =>
+                {
+                    file.Remove(server);
+                    return ValueTask.CompletedTask;
+                },
+            };
+            return ClientRunner.RunAsync(host, port, connect, options.Logging.Read(result), (connection, logger, cancellation) =>
+                DialogClientSession.RunAsync(console, connection, dialog, logger, cancellation, ended =>
+                {
+                    if (ended.Outcome == DialogClientOutcome.LoggedOut)
+                    {
+                        file.Remove(server);
+                    }
+                }));
+        });
+        return command;
+    }
+
+    /// <summary>Whether the server listens beyond loopback (every interface, or another address) without TLS.</summary>
+    internal static bool IsCleartextBeyondLoopback(TcpServerOptions options) =>
+        options.Transform is null && (options.Address is not { } address || !IPAddress.IsLoopback(address));
+}

@@ -1,0 +1,141 @@
+using System.Text.Json;
+
+namespace Parley.Cli.Sessions;
+
+/// <summary>
+/// The client's session tokens, one per server (<c>host:port</c>), in <c>sessions.json</c> under
+/// <c>$XDG_CONFIG_HOME/parley</c> (default <c>~/.config/parley</c>). The file is readable by its owner only (0600,
+/// in a 0700 folder) and is always replaced whole: written to a temporary file beside it, flushed to disk, then
+/// renamed over it, so a crash leaves either the old file or the new one. A file that cannot be read is set aside
+/// as <c>sessions.json.unreadable</c> when the next token is saved, never silently overwritten.
+/// </summary>
+internal sealed class SessionFile(string path, TextWriter warnings)
+{
+    public string Path { get; } = System.IO.Path.GetFullPath(path);
+
+    /// <summary><c>$XDG_CONFIG_HOME/parley/sessions.json</c>, or <c>~/.config/parley/sessions.json</c>.</summary>
+    public static string DefaultPath()
+    {
+        var config = Environment.GetEnvironmentVariable("XDG_CONFIG_HOME");
+        if (string.IsNullOrWhiteSpace(config) || !System.IO.Path.IsPathRooted(config))
+        {
+            var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            if (string.IsNullOrEmpty(home))
+            {
+                throw new CliException("cannot find the home folder for the session file: set HOME, or give --session-file", ExitCodes.Usage);
+            }
+
+            config = System.IO.Path.Combine(home, ".config");
+        }
+
+        return System.IO.Path.Combine(config, "parley", "sessions.json");
+    }
+
+    /// <summary>The session kept for <paramref name="server"/>, if any.</summary>
+    public SessionEntry? Get(string server) =>
+        Load(out _).Servers.TryGetValue(server, out var entry) && !string.IsNullOrEmpty(entry.Token) ? entry : null;
+
+    /// <summary>Keeps <paramref name="entry"/> for <paramref name="server"/>.</summary>
+    public void Set(string server, SessionEntry entry) => Update(content => content.Servers[server] = entry);
+
+    /// <summary>Forgets the session kept for <paramref name="server"/>.</summary>
+    public void Remove(string server)
+    {
+        if (File.Exists(Path))
+        {
+            Update(content => content.Servers.Remove(server));
+        }
+    }
+
+    private void Update(Action<SessionFileContent> change)
+    {
+        var content = Load(out var unreadable);
+        change(content);
+        try
+        {
+            if (unreadable)
+            {
+                File.Move(Path, Path + ".unreadable", overwrite: true);
+                warnings.WriteLine($"parley: the unreadable session file was kept as {Path}.unreadable");
+            }
+
+            Save(content);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            warnings.WriteLine($"parley: could not save the session file {Path}: {e.Message}");
+        }
+    }
+
+    private SessionFileContent Load(out bool unreadable)
+    {
+        unreadable = false;
+        SessionFileContent? content;
+        try
+        {
+            if (!File.Exists(Path))
+            {
+                return new SessionFileContent();
+            }
+
+            content = JsonSerializer.Deserialize(File.ReadAllBytes(Path), SessionFileJsonContext.Default.SessionFileContent);
+        }
+        catch (JsonException)
+        {
+            content = null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            warnings.WriteLine($"parley: cannot read the session file {Path}: {e.Message}");
+            return new SessionFileContent();
+        }
+
+        if (content is { Servers: not null })
+        {
+            return content;
+        }
+
+        unreadable = true;
+        warnings.WriteLine($"parley: the session file {Path} is not valid; it is ignored");
+        return new SessionFileContent();
+    }
+
+    private void Save(SessionFileContent content)
+    {
+        var folder = System.IO.Path.GetDirectoryName(Path)!;
+        if (!Directory.Exists(folder))
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(folder);
+            }
+            else
+            {
+                Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+        }
+
+        var temporary = System.IO.Path.Combine(folder, $".{System.IO.Path.GetFileName(Path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        try
+        {
+            using (var file = new FileStream(temporary, options))
+            {
+                JsonSerializer.Serialize(file, content, SessionFileJsonContext.Default.SessionFileContent);
+                file.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, Path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
+    }
+}

@@ -1,0 +1,22 @@
+namespace Parley.Dialog;
+
+/// <summary>The server is not the dialog server expected, or broke the protocol. The message is fit to show a user.</summary>
+public sealed class DialogClientException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public DialogClientException(string message, Exception? innerException = null)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    public DialogClientException()
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    public DialogClientException(string message)
+        : base(message)
+    {
+    }
+}

@@ -1,0 +1,122 @@
+using System.Net;
+using Microsoft.Data.Sqlite;
+using Parley.Storage;
+
+namespace Parley.Identity;
+
+/// <summary>
+/// The identification service's clients in the shared database: per IP address, the name, first and last seen,
+/// and the number of visits. Each change is one short transaction, committed before the caller tells the client.
+/// </summary>
+public sealed class ClientStore
+{
+    private readonly ParleyDatabase _database;
+
+    /// <summary>Creates the store over an open database.</summary>
+    public ClientStore(ParleyDatabase database)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        _database = database;
+    }
+
+    /// <summary>The text an address is stored under: an IPv4-mapped IPv6 address counts as the IPv4 address.</summary>
+    public static string Key(IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        return (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
+    }
+
+    /// <summary>Counts a visit of a known client; <see langword="null"/> when the address is unknown (nothing is written).</summary>
+    /// <exception cref="ParleyDatabaseException">The database failed.</exception>
+    public Task<ClientVisit?> VisitAsync(IPAddress address, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var key = Key(address);
+        return _database.WriteAsync((connection, transaction) =>
+        {
+            var known = Find(connection, transaction, key);
+            if (known is null)
+            {
+                return null;
+            }
+
+            Sql.Execute(connection, transaction,
+                "UPDATE ident_clients SET visits = visits + 1, last_seen = $now WHERE address = $address",
+                ("$now", ParleyDatabase.ToStored(now)), ("$address", key));
+            return new ClientVisit(known with { Visits = known.Visits + 1, LastSeen = now }, known.LastSeen);
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Stores the name of a new client, durably, as its first visit. When another connection from the same address
+    /// named it first, that name stays, this connection counts as a visit, and <c>Stored</c> is false.
+    /// </summary>
+    /// <exception cref="ParleyDatabaseException">The database failed.</exception>
+    public Task<(KnownClient Client, bool Stored)> NameAsync(IPAddress address, string name, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var key = Key(address);
+        return _database.WriteAsync((connection, transaction) =>
+        {
+            var stored = ParleyDatabase.ToStored(now);
+            var inserted = Sql.Execute(connection, transaction,
+                "INSERT INTO ident_clients (address, name, first_seen, last_seen, visits) VALUES ($address, $name, $now, $now, 1) " +
+                "ON CONFLICT (address) DO NOTHING",
+                ("$address", key), ("$name", name), ("$now", stored));
+            if (inserted == 1)
+            {
+                return (new KnownClient(key, name, now, now, 1), true);
+            }
+
+            Sql.Execute(connection, transaction,
+                "UPDATE ident_clients SET visits = visits + 1, last_seen = $now WHERE address = $address",
+                ("$now", stored), ("$address", key));
+            return (Find(connection, transaction, key)!, false);
+        }, cancellationToken);
+    }
+
+    /// <summary>The client stored under <paramref name="address"/>, if any.</summary>
+    /// <exception cref="ParleyDatabaseException">The database failed.</exception>
+    public Task<KnownClient?> FindAsync(IPAddress address) =>
+        _database.ReadAsync(connection => Find(connection, null, Key(address)));
+
+    /// <summary>Every known client, most recently seen first.</summary>
+    /// <exception cref="ParleyDatabaseException">The database failed.</exception>
+    public Task<IReadOnlyList<KnownClient>> ListAsync() => _database.ReadAsync<IReadOnlyList<KnownClient>>(connection =>
+    {
+        using var command = Sql.Command(connection, null,
+            "SELECT address, name, first_seen, last_seen, visits FROM ident_clients ORDER BY last_seen DESC, address");
+        using var reader = command.ExecuteReader();
+        var clients = new List<KnownClient>();
+        while (reader.Read())
+        {
+            clients.Add(Read(reader));
+        }
+
+        return clients;
+    });
+
+    /// <summary>Forgets the client stored under <paramref name="address"/>; false when there was none.</summary>
+    /// <exception cref="ParleyDatabaseException">The database failed.</exception>
+    public Task<bool> ForgetAsync(IPAddress address, CancellationToken cancellationToken = default)
+    {
+        var key = Key(address);
+        return _database.WriteAsync((connection, transaction) =>
+            Sql.Execute(connection, transaction, "DELETE FROM ident_clients WHERE address = $address", ("$address", key)) == 1,
+            cancellationToken);
+    }
+
+    private static KnownClient? Find(SqliteConnection connection, SqliteTransaction? transaction, string key)
+    {
+        using var command = Sql.Command(connection, transaction,
+            "SELECT address, name, first_seen, last_seen, visits FROM ident_clients WHERE address = $address", ("$address", key));
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? Read(reader) : null;
+    }
+
+    private static KnownClient Read(SqliteDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        ParleyDatabase.FromStored(reader.GetInt64(2)),
+        ParleyDatabase.FromStored(reader.GetInt64(3)),
+        reader.GetInt64(4));
+}

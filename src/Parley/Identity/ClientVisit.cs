@@ -1,0 +1,6 @@
+namespace Parley.Identity;
+
+/// <summary>A known client's connection, counted.</summary>
+/// <param name="Client">The client as stored now (this visit counted).</param>
+/// <param name="PreviousVisit">When it was seen before this visit.</param>
+public sealed record ClientVisit(KnownClient Client, DateTimeOffset PreviousVisit);

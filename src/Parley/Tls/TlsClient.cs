@@ -1,0 +1,152 @@
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Logging;
+using Parley.Diagnostics;
+using Parley.Tcp;
+
+namespace Parley.Tls;
+
+/// <summary>
+/// Puts a client connection in TLS and decides, like SSH, whether to trust the server: a certificate from a trusted
+/// authority that matches the host name is accepted; otherwise a pinned fingerprint, or the one recorded at first
+/// use, must match; a certificate seen for the first time is asked about (or refused); a changed one is refused
+/// loudly. Nothing is sent to the server before the decision.
+/// </summary>
+public static class TlsClient
+{
+    /// <summary>Runs the handshake and the trust decision; on success the connection's stream is the TLS stream.</summary>
+    /// <exception cref="TlsException">The handshake failed or the certificate is not trusted; the message says why.</exception>
+    public static async Task AuthenticateAsync(ClientConnection connection, TlsClientOptions options, ILogger logger, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        var target = TcpConnector.HostPort(connection.Host, connection.Port);
+        var errors = SslPolicyErrors.None;
+        var tls = new SslStream(connection.Stream, leaveInnerStreamOpen: false, (_, _, _, policyErrors) =>
+        {
+            // Decide after the handshake, with the user if need be; nothing is sent before that.
+            errors = policyErrors;
+            return true;
+        });
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.HandshakeTimeout);
+        try
+        {
+            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                TargetHost = connection.Host,
+                EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+            }, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            await tls.DisposeAsync().ConfigureAwait(false);
+            throw new TlsException($"TLS handshake with {target} timed out after {Durations.Format(options.HandshakeTimeout)} (is the server started with --tls?)");
+        }
+        catch (Exception e) when (e is AuthenticationException or IOException)
+        {
+            await tls.DisposeAsync().ConfigureAwait(false);
+            throw new TlsException(
+                $"TLS handshake with {target} failed: {TlsServerTransform.Innermost(e)} (is the server started with --tls?)", e);
+        }
+
+        try
+        {
+            var certificate = new X509Certificate2(tls.RemoteCertificate!);
+            var trust = Decide(connection, certificate, errors, options, logger, target);
+            TlsLog.ClientHandshakeDone(logger, target, tls.SslProtocol.ToString(), tls.NegotiatedCipherSuite.ToString(),
+                CertificateFingerprint.Of(certificate).ToString(), trust);
+        }
+        catch
+        {
+            await tls.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        connection.Stream = tls;
+    }
+
+    private static string Decide(ClientConnection connection, X509Certificate2 certificate, SslPolicyErrors errors, TlsClientOptions options,
+        ILogger logger, string target)
+    {
+        var fingerprint = CertificateFingerprint.Of(certificate);
+        if (options.Insecure)
+        {
+            TlsLog.Insecure(logger, target, fingerprint.ToString());
+            return "not checked: --insecure";
+        }
+
+        if (options.Pinned is { } pinned)
+        {
+            return pinned.Equals(fingerprint)
+                ? "pinned fingerprint"
+                : throw new TlsException($"the certificate of {target} has fingerprint {fingerprint}, not the pinned {pinned}; refusing to talk to it");
+        }
+
+        if (errors == SslPolicyErrors.None)
+        {
+            return "signed by a trusted authority";
+        }
+
+        var problem = Describe(errors);
+        if (options.KnownHosts is not { } known)
+        {
+            throw new TlsException($"the certificate of {target} is not trusted: {problem} (fingerprint {fingerprint}); use --fingerprint to pin it");
+        }
+
+        if (known.Find(connection.Host, connection.Port) is { } recorded)
+        {
+            if (recorded.Fingerprint.Equals(fingerprint))
+            {
+                return $"known since first use ({known.Path})";
+            }
+
+            throw new TlsException(
+                $"""
+                WARNING: THE CERTIFICATE OF {target} HAS CHANGED.
+                Someone could be intercepting this connection (a man-in-the-middle attack), or the server was given a new certificate.
+                Recorded: {recorded.Fingerprint}
+                Now:      {fingerprint}
+                If the change is expected, remove line {recorded.Line} of {known.Path} and connect again.
+                """);
+        }
+
+        var question = new TrustQuestion(target, certificate.Subject, certificate.NotAfter.ToUniversalTime(), fingerprint, problem, known.Path);
+        var trusted = options.TrustOnFirstUse || (options.Ask?.Invoke(question) ?? false);
+        if (!trusted)
+        {
+            throw new TlsException(options.Ask is null
+                ? $"the certificate of {target} is not trusted ({problem}) and has not been seen before; its fingerprint is {fingerprint}. " +
+                  "Check it with the server's operator, then connect again with --trust-on-first-use, or pin it with --fingerprint"
+                : $"the certificate of {target} was not trusted; nothing was sent");
+        }
+
+        known.Add(connection.Host, connection.Port, fingerprint);
+        TlsLog.TrustedOnFirstUse(logger, target, fingerprint.ToString(), known.Path);
+        return "trusted on first use";
+    }
+
+    private static string Describe(SslPolicyErrors errors)
+    {
+        var parts = new List<string>();
+        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateChainErrors))
+        {
+            parts.Add("not signed by an authority this machine trusts");
+        }
+
+        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch))
+        {
+            parts.Add("not issued for this host name");
+        }
+
+        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
+        {
+            parts.Add("no certificate given");
+        }
+
+        return string.Join(", ", parts);
+    }
+}
