@@ -44,7 +44,7 @@ public static class ProbeStatusText
         ProbeStatus.NoEcho => "the connection was made, but the echo did not come back: is it an echo server, and in this mode "
             + "(--framing length for a framed Parley server, --raw for other echo services)? Is it overloaded?",
         ProbeStatus.Closed => "the server accepted the connection, then closed it: is it an echo server, and in this mode "
-            + "(--framing length for a framed Parley server)? Does it limit its clients?",
+            + "(--framing length for a framed Parley server)? A TLS server (ping speaks plain TCP only)? Does it limit its clients?",
         ProbeStatus.Mismatch => "the bytes that came back differ from those sent: it is not an echo server, or something "
             + "in between (a proxy, a broken link) alters the data",
         _ => TcpConnector.Hint(ConnectFailure.Other, port),
