@@ -18,6 +18,7 @@ internal static class ParleyCli
         };
         root.Add(ServeCommand.Create(console));
         root.Add(ClientCommand.Create(console));
+        root.Add(PingCommand.Create(console));
         root.Add(IdentCommands.Admin(console));
         root.Add(AuthAdminCommands.Create(console));
         root.Add(ChatCommand.Create(console));

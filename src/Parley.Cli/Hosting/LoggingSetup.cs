@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Parley.Cli.Options;
 using Serilog;
 using Serilog.Events;
+using Serilog.Extensions.Logging;
 using Serilog.Formatting.Compact;
 using Serilog.Sinks.SystemConsole.Themes;
 using MelLogLevel = Microsoft.Extensions.Logging.LogLevel;
@@ -73,6 +74,10 @@ internal static class LoggingSetup
         {
             builder.SetMinimumLevel(settings.Level);
             builder.AddSerilog(serilog, dispose: true);
+            // AddSerilog lets every level through to Serilog (a Trace rule for its provider, which overrides the
+            // minimum above), so IsEnabled(Debug) was true at any level and hot paths built messages only for the
+            // sinks to drop them. This rule, registered last, wins and makes IsEnabled honour the level again.
+            builder.AddFilter<SerilogLoggerProvider>(null, settings.Level);
         });
     }
 

@@ -6,6 +6,8 @@ namespace Parley.Cli.Options;
 /// <summary>Durations on the command line: <c>500ms</c>, <c>5s</c>, <c>2m</c>, <c>1h</c>, or a plain number of seconds.</summary>
 internal static partial class DurationParser
 {
+    private static readonly TimeSpan MaxDuration = TimeSpan.FromDays(30);
+
     public static bool TryParse(string text, out TimeSpan duration, out string reason)
     {
         duration = TimeSpan.Zero;
@@ -23,9 +25,10 @@ internal static partial class DurationParser
             "h" => n * 3600,
             _ => n,
         };
-        if (seconds <= 0 || seconds > TimeSpan.FromDays(365).TotalSeconds)
+        // .NET timers (Task.Delay, CancelAfter) take at most about 49 days; a millisecond is the finest that means anything here.
+        if (seconds < 0.001 || seconds > MaxDuration.TotalSeconds)
         {
-            reason = $"'{text}' is out of range: give a duration above zero and under a year";
+            reason = $"'{text}' is out of range: give a duration from 1 ms to 30 days";
             return false;
         }
 

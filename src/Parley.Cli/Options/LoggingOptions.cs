@@ -7,9 +7,7 @@ namespace Parley.Cli.Options;
 /// <summary>The logging options every service and client takes.</summary>
 internal sealed class LoggingOptions
 {
-    private readonly Option<string> _level = OptionFactory.Choice(
-        "--log-level", "Least severe service messages to log: trace, debug (adds every data event), information, warning, error, critical or none",
-        "level", "information", ["trace", "debug", "information", "warning", "error", "critical", "none"]);
+    private readonly Option<string> _level;
 
     private readonly Option<string?> _file = new("--log-file")
     {
@@ -42,6 +40,17 @@ internal sealed class LoggingOptions
             },
         },
     };
+
+    /// <param name="defaultLevel">
+    /// The level when <c>--log-level</c> is not given: information for servers and clients; warning for commands whose
+    /// output is their result (<c>parley ping</c>), so that service messages do not drown it.
+    /// </param>
+    public LoggingOptions(string defaultLevel = "information")
+    {
+        _level = OptionFactory.Choice(
+            "--log-level", "Least severe service messages to log: trace, debug (adds every data event), information, warning, error, critical or none",
+            "level", defaultLevel, ["trace", "debug", "information", "warning", "error", "critical", "none"]);
+    }
 
     public void AddTo(Command command)
     {

@@ -21,9 +21,29 @@ public static class TcpConnector
     public static async Task<ClientConnection> ConnectAsync(
         string host, int port, ConnectOptions? options = null, ILogger? logger = null, CancellationToken cancellationToken = default)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(host);
+        options ??= new ConnectOptions();
+        var addresses = await ResolveAsync(host, port, options.AddressFamily, cancellationToken).ConfigureAwait(false);
+        return await ConnectAsync(host, addresses, port, options, logger, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Connects to the first of <paramref name="addresses"/> (already resolved from <paramref name="host"/>) that
+    /// answers, trying them in the order given (the host name is only used in messages and for TLS), and, when
+    /// <see cref="ConnectOptions.Tls"/> is set, puts the connection in TLS.
+    /// </summary>
+    /// <exception cref="ConnectException">No address could be reached.</exception>
+    /// <exception cref="Tls.TlsException">The TLS handshake failed or the server's certificate is not trusted.</exception>
+    public static async Task<ClientConnection> ConnectAsync(
+        string host, IReadOnlyList<IPAddress> addresses, int port, ConnectOptions? options = null, ILogger? logger = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(host);
+        ArgumentNullException.ThrowIfNull(addresses);
+        ArgumentOutOfRangeException.ThrowIfZero(addresses.Count);
         options ??= new ConnectOptions();
         logger ??= Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
-        var connection = await ConnectTcpAsync(host, port, options, logger, cancellationToken).ConfigureAwait(false);
+        var connection = await ConnectTcpAsync(host, addresses, port, options, logger, cancellationToken).ConfigureAwait(false);
         if (options.Tls is { } tls)
         {
             try
@@ -41,11 +61,9 @@ public static class TcpConnector
     }
 
     private static async Task<ClientConnection> ConnectTcpAsync(
-        string host, int port, ConnectOptions options, ILogger logger, CancellationToken cancellationToken)
+        string host, IReadOnlyList<IPAddress> addresses, int port, ConnectOptions options, ILogger logger, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(host);
         var target = HostPort(host, port);
-        var addresses = await ResolveAsync(host, target, options.AddressFamily, cancellationToken).ConfigureAwait(false);
 
         var failures = new List<(IPAddress Address, ConnectFailure Failure, string Words, Exception Error)>();
         foreach (var address in addresses)
@@ -79,7 +97,7 @@ public static class TcpConnector
                 socket.Dispose();
                 var (failure, words) = Classify(e, options.Timeout);
                 failures.Add((address, failure, words, e));
-                if (failures.Count < addresses.Length)
+                if (failures.Count < addresses.Count)
                 {
                     TcpLog.ConnectAttemptFailed(logger, new IPEndPoint(address, port), words);
                 }
@@ -115,8 +133,15 @@ public static class TcpConnector
         _ => "check the address, the port and the network",
     };
 
-    private static async Task<IPAddress[]> ResolveAsync(string host, string target, AddressFamily? family, CancellationToken cancellationToken)
+    /// <summary>
+    /// The addresses <paramref name="host"/> resolves to, in the resolver's order (an address literal is itself),
+    /// only of <paramref name="family"/> when given.
+    /// </summary>
+    /// <exception cref="ConnectException">The name does not resolve, or has no address of the family.</exception>
+    public static async Task<IPAddress[]> ResolveAsync(string host, int port, AddressFamily? family = null, CancellationToken cancellationToken = default)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(host);
+        var target = HostPort(host, port);
         if (IPAddress.TryParse(host, out var literal))
         {
             if (family is { } f && literal.AddressFamily != f)
@@ -141,11 +166,26 @@ public static class TcpConnector
         }
         catch (SocketException e)
         {
-            var words = family is { } f && e.SocketErrorCode == SocketError.NoData
-                ? $"unknown host {host}: it has no {FamilyName(f)} address"
+            // Resolvers differ in how they say "the name exists, but not in this family": ask again without it.
+            var otherFamilyOnly = family is not null
+                && (e.SocketErrorCode == SocketError.NoData || await HasAnyAddressAsync(host, cancellationToken).ConfigureAwait(false));
+            var words = otherFamilyOnly
+                ? $"unknown host {host}: it has no {FamilyName(family!.Value)} address"
                 : $"unknown host {host}: {e.Message}";
             throw new ConnectException($"cannot connect to {target}: {words}", ConnectFailure.UnknownHost,
-                Hint(ConnectFailure.UnknownHost, 0), e);
+                otherFamilyOnly ? "drop -4/-6 to use the addresses it has" : Hint(ConnectFailure.UnknownHost, 0), e);
+        }
+    }
+
+    private static async Task<bool> HasAnyAddressAsync(string host, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false)).Length > 0;
+        }
+        catch (SocketException)
+        {
+            return false;
         }
     }
 
@@ -154,8 +194,10 @@ public static class TcpConnector
         TimeoutException => (ConnectFailure.TimedOut, $"timed out after {Durations.Format(timeout)}"),
         SocketException { SocketErrorCode: SocketError.ConnectionRefused } => (ConnectFailure.Refused, "connection refused"),
         SocketException { SocketErrorCode: SocketError.TimedOut } => (ConnectFailure.TimedOut, "timed out"),
-        SocketException { SocketErrorCode: SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.HostDown or SocketError.NetworkDown } s =>
-            (ConnectFailure.NoRoute, $"no route to host ({s.Message})"),
+        SocketException { SocketErrorCode: SocketError.HostUnreachable } => (ConnectFailure.NoRoute, "no route to host"),
+        SocketException { SocketErrorCode: SocketError.NetworkUnreachable } => (ConnectFailure.NoRoute, "network unreachable"),
+        SocketException { SocketErrorCode: SocketError.HostDown } => (ConnectFailure.NoRoute, "host is down"),
+        SocketException { SocketErrorCode: SocketError.NetworkDown } => (ConnectFailure.NoRoute, "network is down"),
         SocketException { SocketErrorCode: SocketError.ConnectionReset } => (ConnectFailure.Reset, "connection reset"),
         SocketException s => (ConnectFailure.Other, s.Message),
         _ => (ConnectFailure.Other, e.Message),

@@ -17,6 +17,7 @@ internal sealed partial class ParleyProcess : IAsyncDisposable
     private readonly MemoryStream _stderr = new();
     private readonly Task _pumps;
     private readonly Lock _lock = new();
+    private int _disposed;
 
     private ParleyProcess(Process process, string home)
     {
@@ -113,6 +114,13 @@ internal sealed partial class ParleyProcess : IAsyncDisposable
 
     public static ParleyProcess Start(params string[] arguments) => Start((IEnumerable<string>)arguments);
 
+    /// <summary>
+    /// Starts <c>parley</c> inside a network namespace: <c>ip netns exec</c> enters it and then execs parley, so the
+    /// process id stays parley's.
+    /// </summary>
+    public static ParleyProcess StartIn(string networkNamespace, params string[] arguments) =>
+        StartWrapped("ip", ["netns", "exec", networkNamespace], arguments);
+
     /// <summary>Runs to the end with the given standard input, and returns the exit code.</summary>
     public static async Task<(int ExitCode, ParleyProcess Process)> RunAsync(string input, CancellationToken cancellationToken, params string[] arguments)
     {
@@ -187,8 +195,14 @@ internal sealed partial class ParleyProcess : IAsyncDisposable
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Kills the process if it still runs; safe to call more than once.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

@@ -1,0 +1,220 @@
+using System.CommandLine;
+using System.Net;
+using System.Net.Sockets;
+using Parley.Cli.Hosting;
+using Parley.Cli.Options;
+using Parley.Diagnostics;
+using Parley.Echo;
+using Parley.Tcp;
+
+namespace Parley.Cli.Commands;
+
+/// <summary>
+/// <c>parley ping HOST</c>: probes an echo server like ping probes a host, one line per probe, then a summary;
+/// exits 0 when at least one probe was answered, 1 otherwise.
+/// </summary>
+internal static class PingCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var host = new Argument<string>("host")
+        {
+            Description = "Host name or address of the echo server, optionally with :port ([address]:port for IPv6); every address it resolves to is tried, in the resolver's order, until one accepts",
+        };
+        var port = new Option<int>("--port", "-p")
+        {
+            Description = $"Port of the echo server (${EnvironmentDefaults.PortVariable}, when set, replaces the default)",
+            HelpName = "port",
+            DefaultValueFactory = result => EnvironmentDefaults.Port(9000, result),
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+                if (PortParser.TryParse(text, 1, out var value, out var reason))
+                {
+                    return value;
+                }
+
+                result.AddError($"--port: {reason}");
+                return 0;
+            },
+        };
+        var count = OptionFactory.Int("--count", "How many probes to send; 0 sends until Ctrl+C", 5, 0, int.MaxValue);
+        count.Aliases.Add("-c");
+        var interval = OptionFactory.Duration("--interval", "Time from the start of one probe to the start of the next, e.g. 200ms or 2s", TimeSpan.FromSeconds(1));
+        interval.Aliases.Add("-i");
+        var size = OptionFactory.Int(
+            "--size", "Bytes per probe: the whole line with its newline (line mode), the raw bytes (--raw), or the message body (--framing length)",
+            32, 1, PingOptions.MaxSize, "bytes");
+        size.Aliases.Add("-s");
+        var raw = new Option<bool>("--raw") { Description = "Send bytes of every value, not a line: for any RFC 862 echo service" };
+        var framing = OptionFactory.Choice(
+            "--framing", "line: one text line per probe; length: one 4-byte length-prefixed message, for 'parley serve echo --framing length'",
+            "line", "line", "length");
+        var json = new Option<bool>("--json") { Description = "Print one JSON object (every probe and the summary) instead of lines, for scripts" };
+        var v4 = new Option<bool>("-4") { Description = "Use IPv4 addresses only" };
+        var v6 = new Option<bool>("-6") { Description = "Use IPv6 addresses only" };
+        var connectTimeout = OptionFactory.Duration("--connect-timeout", "How long to wait for each address to accept the connection", TimeSpan.FromSeconds(5));
+        var replyTimeout = OptionFactory.Duration("--reply-timeout", "How long to wait, once connected, for the whole echo to come back", TimeSpan.FromSeconds(5));
+        var logging = new LoggingOptions(defaultLevel: "warning");
+
+        var command = new Command(
+            "ping",
+            "Probe an echo server like ping: per probe, the TCP connect time and the echo round trip, then a summary "
+            + "(exit code 0 when at least one probe was answered, 1 otherwise)")
+        {
+            host, port, count, interval, size, raw, framing, json, v4, v6, connectTimeout, replyTimeout,
+        };
+        logging.AddTo(command);
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(raw) && result.GetValue(framing) == "length")
+            {
+                result.AddError("--raw and --framing length do not go together: raw echo has no framing");
+            }
+
+            if (result.GetValue(v4) && result.GetValue(v6))
+            {
+                result.AddError("-4 and -6 do not go together: give one of them, or neither for both families");
+            }
+
+            var given = result.GetValue(host);
+            var name = given;
+            if (given is not null)
+            {
+                if (!TrySplitHostPort(given, out name, out var embedded, out var reason))
+                {
+                    result.AddError($"host: {reason}");
+                    return;
+                }
+
+                if (embedded is not null && result.GetResult(port) is { Implicit: false })
+                {
+                    result.AddError($"host: '{given}' has a port already: give it there or with --port, not both");
+                }
+            }
+
+            if (name is not null && IPAddress.TryParse(name, out var literal))
+            {
+                if (result.GetValue(v4) && literal.AddressFamily != AddressFamily.InterNetwork)
+                {
+                    result.AddError($"-4: {name} is not an IPv4 address");
+                }
+                else if (result.GetValue(v6) && literal.AddressFamily != AddressFamily.InterNetworkV6)
+                {
+                    result.AddError($"-6: {name} is not an IPv6 address");
+                }
+            }
+            else if (string.IsNullOrWhiteSpace(name))
+            {
+                result.AddError("host: give the name or address of the echo server");
+            }
+        });
+
+        command.SetAction(async result =>
+        {
+            var options = new PingOptions
+            {
+                Count = result.GetValue(count),
+                Interval = result.GetValue(interval),
+                Size = result.GetValue(size),
+                Mode = result.GetValue(raw) ? EchoMode.Raw : result.GetValue(framing) == "length" ? EchoMode.Framed : EchoMode.Line,
+                Connect = new ConnectOptions
+                {
+                    Timeout = result.GetValue(connectTimeout),
+                    AddressFamily = result.GetValue(v4) ? AddressFamily.InterNetwork : result.GetValue(v6) ? AddressFamily.InterNetworkV6 : null,
+                },
+                ReplyTimeout = result.GetValue(replyTimeout),
+            };
+            TrySplitHostPort(result.GetValue(host)!, out var name, out var embedded, out _);
+            return await RunAsync(console, name, embedded ?? result.GetValue(port), options, logging.Read(result), result.GetValue(json));
+        });
+        return command;
+    }
+
+    /// <summary>
+    /// Accepts <c>host</c>, <c>host:port</c>, <c>[v6address]</c> and <c>[v6address]:port</c>, as people copy them from
+    /// a <c>Listening on</c> line; a bare IPv6 address has several colons and is left whole.
+    /// </summary>
+    internal static bool TrySplitHostPort(string text, out string host, out int? port, out string reason)
+    {
+        host = text.Trim();
+        port = null;
+        reason = "";
+        string? portText = null;
+        if (host.StartsWith('['))
+        {
+            var close = host.IndexOf(']', StringComparison.Ordinal);
+            if (close < 0 || (close + 1 < host.Length && host[close + 1] != ':'))
+            {
+                reason = $"'{text}' is not an address: write an IPv6 address with a port as [address]:port";
+                return false;
+            }
+
+            portText = close + 1 < host.Length ? host[(close + 2)..] : null;
+            host = host[1..close];
+        }
+        else if (host.IndexOf(':', StringComparison.Ordinal) is var colon and >= 0 && colon == host.LastIndexOf(':'))
+        {
+            portText = host[(colon + 1)..];
+            host = host[..colon];
+        }
+
+        if (portText is not null)
+        {
+            if (!PortParser.TryParse(portText, 1, out var value, out var why))
+            {
+                reason = $"'{text}': {why}";
+                return false;
+            }
+
+            port = value;
+        }
+
+        if (string.IsNullOrWhiteSpace(host))
+        {
+            reason = "give the name or address of the echo server";
+            return false;
+        }
+
+        return true;
+    }
+
+    private static async Task<int> RunAsync(CliConsole console, string host, int port, PingOptions options, LoggingSettings logging, bool json)
+    {
+        using var loggerFactory = LoggingSetup.Create(logging);
+        var pinger = new Pinger(host, port, options, loggerFactory.CreateLogger("Parley.Ping"));
+        var text = json ? null : new PingText(console.Out, options);
+        using var interrupted = new CancellationTokenSource();
+        using var stop = StopSources.Signals(_ => interrupted.Cancel());
+        PingReport report;
+        try
+        {
+            report = await pinger.RunAsync(
+                addresses => text?.Header(pinger.Target, addresses),
+                probe => text?.Probe(probe),
+                interrupted.Token);
+        }
+        catch (ConnectException e)
+        {
+            if (json)
+            {
+                await console.Out.WriteLineAsync(PingJson.Failure(host, port, options, e));
+                await console.Out.FlushAsync();
+            }
+
+            throw new CliException($"{e.Message} ({e.Hint})");
+        }
+
+        if (text is not null)
+        {
+            text.Summary(pinger.Target, report);
+        }
+        else
+        {
+            await console.Out.WriteLineAsync(PingJson.Report(report, options));
+        }
+
+        await console.Out.FlushAsync();
+        return report.Statistics.Answered > 0 ? ExitCodes.Ok : ExitCodes.Failure;
+    }
+}
