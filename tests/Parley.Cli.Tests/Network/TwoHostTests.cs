@@ -48,6 +48,36 @@ public sealed class TwoHostTests
     }
 
     [TwoHostFact]
+    public async Task The_identification_server_knows_the_other_host_by_its_own_address()
+    {
+        var ct = TestTimeout.Token();
+        var database = DialogServerProcess.NewDatabasePath();
+        await using var hosts = await TwoHosts.CreateAsync(ct);
+        await using var server = hosts.StartOnServer("serve", "ident", "--port", "0", "--db", database);
+        var port = await server.WaitForListeningPortAsync(ct);
+
+        var (firstExit, first) = await hosts.RunOnClientAsync("Remote Rita\nexit\n", ct, "client", "ident", "--host", Server, "--port", $"{port}");
+        var (localExit, local) = await hosts.RunOnServerAsync("Local Lena\nexit\n", ct, "client", "ident", "--host", "127.0.0.1", "--port", $"{port}");
+        var (againExit, again) = await hosts.RunOnClientAsync("exit\n", ct, "client", "ident", "--host", Server, "--port", $"{port}");
+        await using var _ = first;
+        await using var __ = local;
+        await using var ___ = again;
+        var (listExit, list) = await ParleyProcess.RunAsync("", ct, "ident", "list", "--db", database);
+        await using var ____ = list;
+
+        Assert.Equal(0, firstExit);
+        Assert.Contains($"Nice to meet you, Remote Rita. I will know you by your address {TwoHosts.ClientAddress}", first.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(0, localExit);
+        Assert.Contains("I will know you by your address 127.0.0.1", local.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(0, againExit);
+        Assert.Contains("Welcome back, Remote Rita!", again.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(0, listExit);
+        Assert.Contains(TwoHosts.ClientAddress, list.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("Remote Rita", list.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("Local Lena", list.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [TwoHostFact]
     public async Task A_server_bound_to_127_0_0_1_is_not_reachable_from_the_other_host_and_the_client_says_so()
     {
         var ct = TestTimeout.Token();
