@@ -109,21 +109,17 @@ public sealed class RunningByHandTests
         Assert.Contains($"port {port} is in use, trying {port + 1}", server.StandardError, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [OrdinaryUserFact]
     public async Task A_privileged_port_is_refused_for_an_ordinary_user_with_a_clear_line()
     {
         var ct = TestTimeout.Token();
         string[] command = ["serve", "echo", "--host", "127.0.0.1", "--port", "80"];
         ParleyProcess server;
-        if (Environment.UserName == "root")
+        if (OrdinaryUserFactAttribute.AsRoot)
         {
             // Root may bind port 80; to see what an ordinary user sees, drop to 'nobody' for this one run.
-            if (!File.Exists("/usr/bin/setpriv"))
-            {
-                Assert.Fail("Running as root without setpriv(1): cannot test as an ordinary user.");
-            }
-
-            server = ParleyProcess.StartWrapped("/usr/bin/setpriv", ["--reuid=nobody", "--regid=nogroup", "--clear-groups", "--"], command);
+            server = ParleyProcess.StartWrapped("/usr/bin/setpriv", ["--reuid=nobody", "--regid=nogroup", "--clear-groups", "--"], command,
+                program: OrdinaryUserFactAttribute.ProgramForNobody());
         }
         else
         {

@@ -70,8 +70,8 @@ internal sealed partial class ParleyProcess : IAsyncDisposable
 
     /// <summary>Runs parley under another program, e.g. <c>setpriv ... -- parley ...</c> or <c>ip netns exec ns parley ...</c>.</summary>
     public static ParleyProcess StartWrapped(string wrapper, IEnumerable<string> wrapperArguments, IEnumerable<string> arguments,
-        IDictionary<string, string?>? environment = null, string? home = null) =>
-        Start(wrapper, [.. wrapperArguments, Executable], arguments, environment, null, home);
+        IDictionary<string, string?>? environment = null, string? home = null, string? program = null) =>
+        Start(wrapper, [.. wrapperArguments, program ?? Executable], arguments, environment, null, home);
 
     private static ParleyProcess Start(string program, IEnumerable<string> prefix, IEnumerable<string> arguments,
         IDictionary<string, string?>? environment, string? workingDirectory, string? home)
