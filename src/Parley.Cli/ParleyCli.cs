@@ -18,6 +18,7 @@ internal static class ParleyCli
         };
         root.Add(ServeCommand.Create(console));
         root.Add(ClientCommand.Create(console));
+        root.Add(BenchCommand.Create(console));
         return root;
     }
 
