@@ -32,7 +32,9 @@ internal static class LoggingSetup
         var consoleLevel = settings.File is null || settings.AlsoConsole
             ? settings.Level
             : (MelLogLevel)Math.Max((int)settings.Level, (int)MelLogLevel.Warning);
-        var configuration = new LoggerConfiguration().MinimumLevel.Verbose().Enrich.With<EventNameEnricher>();
+        // Serilog's provider lets every level through Microsoft.Extensions.Logging's filter and asks Serilog instead:
+        // its minimum must be the level asked for, or each Debug data event would be built and only then dropped.
+        var configuration = new LoggerConfiguration().MinimumLevel.Is(ToSerilog(settings.Level)).Enrich.With<EventNameEnricher>();
         if (consoleLevel != MelLogLevel.None)
         {
             configuration.WriteTo.Async(

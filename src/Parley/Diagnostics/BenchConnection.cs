@@ -172,12 +172,16 @@ internal sealed class BenchConnection
     private async Task WriteUntilDrainAsync(CancellationToken abort)
     {
         var stream = _connection.Stream;
+        var withoutWaiting = 0;
         while (_run.Phase < BenchPhase.Draining)
         {
             var message = _sender.Next();
-            await stream.WriteAsync(message, abort).ConfigureAwait(false);
+            var write = stream.WriteAsync(message, abort);
+            withoutWaiting = write.IsCompleted ? withoutWaiting + 1 : 0;
+            await write.ConfigureAwait(false);
             Interlocked.Add(ref _bytesSent, message.Length);
             Interlocked.Increment(ref _messagesSent);
+            await YieldNowAndThenAsync(ref withoutWaiting).ConfigureAwait(false);
         }
     }
 
@@ -185,11 +189,15 @@ internal sealed class BenchConnection
     {
         var stream = _connection.Stream;
         var buffer = new byte[_run.Options.ReadChunkSize];
+        var withoutWaiting = 0;
         try
         {
             while (true)
             {
-                var n = await stream.ReadAsync(buffer, stop).ConfigureAwait(false);
+                await YieldNowAndThenAsync(ref withoutWaiting).ConfigureAwait(false);
+                var read = stream.ReadAsync(buffer, stop);
+                withoutWaiting = read.IsCompleted ? withoutWaiting + 1 : 0;
+                var n = await read.ConfigureAwait(false);
                 if (n == 0)
                 {
                     var owed = BytesSent - BytesReceived;
@@ -241,6 +249,23 @@ internal sealed class BenchConnection
         }
 
         await waiting.ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The load generator must not be unfair itself: a loop whose reads or writes keep completing without waiting
+    /// lets the other connections run every few turns.
+    /// </summary>
+    private static ValueTask YieldNowAndThenAsync(ref int withoutWaiting)
+    {
+        if (withoutWaiting < 8)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        withoutWaiting = 0;
+        return YieldAsync();
+
+        static async ValueTask YieldAsync() => await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
     }
 
     private void Received(ReadOnlySpan<byte> data)

@@ -14,6 +14,9 @@ namespace Parley.Echo;
 /// </summary>
 public sealed class EchoHandler : ITcpConnectionHandler
 {
+    // How many reads and writes in a row may complete without waiting before the connection lets others run.
+    private const int YieldAfter = 8;
+
     private readonly EchoOptions _options;
     private readonly ILogger _logger;
 
@@ -48,38 +51,40 @@ public sealed class EchoHandler : ITcpConnectionHandler
     private async Task EchoBytesAsync(ServerConnection connection)
     {
         var stream = connection.Transport;
+        var stopping = connection.Stopping;
         var raw = _options.Mode == EchoMode.Raw;
         var chunk = _options.ChunkSize;
         var detector = new LineCommandDetector(stopIsCommand: connection.MayStopServer);
-        while (true)
+        byte[]? buffer = null;
+        var mayHaveMore = false;
+        var withoutWaiting = 0;
+        try
         {
-            byte[] buffer;
-            int received;
-            try
+            while (true)
             {
-                // Wait for data before taking a buffer, so that an idle connection holds none.
-                await stream.ReadAsync(Memory<byte>.Empty, connection.Stopping).ConfigureAwait(false);
-                buffer = ArrayPool<byte>.Shared.Rent(chunk + LineCommandDetector.MaxPending);
+                int received;
+                bool readWaited;
                 try
                 {
-                    received = await stream.ReadAsync(buffer.AsMemory(LineCommandDetector.MaxPending, chunk), connection.Stopping)
-                        .ConfigureAwait(false);
-                }
-                catch
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    throw;
-                }
-            }
-            catch (OperationCanceledException) when (connection.Stopping.IsCancellationRequested)
-            {
-                // Stopping: what the client typed of a possible command is still owed to it.
-                await FlushPendingAsync(connection, detector).ConfigureAwait(false);
-                return;
-            }
+                    if (!mayHaveMore)
+                    {
+                        // Wait for data before taking a buffer, so that an idle connection holds none.
+                        Return(ref buffer);
+                        await stream.ReadAsync(Memory<byte>.Empty, stopping).ConfigureAwait(false);
+                    }
 
-            try
-            {
+                    buffer ??= ArrayPool<byte>.Shared.Rent(chunk + LineCommandDetector.MaxPending);
+                    var read = stream.ReadAsync(buffer.AsMemory(LineCommandDetector.MaxPending, chunk), stopping);
+                    readWaited = !read.IsCompleted;
+                    received = await read.ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                {
+                    // Stopping: what the client typed of a possible command is still owed to it.
+                    await FlushPendingAsync(connection, detector).ConfigureAwait(false);
+                    return;
+                }
+
                 if (received == 0)
                 {
                     // The client half-closed: send back what is still owed, then close.
@@ -88,6 +93,8 @@ public sealed class EchoHandler : ITcpConnectionHandler
                     return;
                 }
 
+                // A full read means more is probably waiting: read again at once, keeping the buffer.
+                mayHaveMore = received == chunk;
                 connection.OnReceived(received);
                 if (_logger.IsEnabled(LogLevel.Debug))
                 {
@@ -95,33 +102,56 @@ public sealed class EchoHandler : ITcpConnectionHandler
                         DataPreview.Of(buffer.AsSpan(LineCommandDetector.MaxPending, received)));
                 }
 
-                if (raw)
+                var echo = buffer.AsMemory(LineCommandDetector.MaxPending, received);
+                var command = LineCommand.None;
+                if (!raw)
                 {
-                    await SendAsync(connection, buffer.AsMemory(LineCommandDetector.MaxPending, received)).ConfigureAwait(false);
-                    continue;
+                    var scan = detector.Scan(buffer, received);
+                    if (scan.StopRefused)
+                    {
+                        connection.TryRequestServerStop();
+                    }
+
+                    echo = buffer.AsMemory(scan.EchoStart, scan.EchoLength);
+                    command = scan.Command;
                 }
 
-                var scan = detector.Scan(buffer, received);
-                if (scan.StopRefused)
+                var writeWaited = false;
+                if (!echo.IsEmpty)
                 {
-                    connection.TryRequestServerStop();
+                    var write = SendAsync(connection, echo);
+                    writeWaited = !write.IsCompleted;
+                    await write.ConfigureAwait(false);
                 }
 
-                if (scan.EchoLength > 0)
+                if (command != LineCommand.None)
                 {
-                    await SendAsync(connection, buffer.AsMemory(scan.EchoStart, scan.EchoLength)).ConfigureAwait(false);
-                }
-
-                if (scan.Command != LineCommand.None)
-                {
-                    RunCommand(connection, scan.Command);
+                    RunCommand(connection, command);
                     return;
                 }
+
+                // Fairness: a connection whose reads and writes never wait (a client streaming as fast as the
+                // server echoes) would otherwise keep the thread, and on one core starve every other client.
+                withoutWaiting = readWaited || writeWaited ? 0 : withoutWaiting + 1;
+                if (withoutWaiting >= YieldAfter)
+                {
+                    withoutWaiting = 0;
+                    await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
+                }
             }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
+        }
+        finally
+        {
+            Return(ref buffer);
+        }
+    }
+
+    private static void Return(ref byte[]? buffer)
+    {
+        if (buffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            buffer = null;
         }
     }
 
