@@ -31,7 +31,7 @@ done
 server_cpu=0
 load_cpu=1
 idle_connections=10000
-flood_connections=16
+flood_connections=64
 out=${out:-$(mktemp -d /tmp/parley-bench.XXXXXX)}
 mkdir -p "$out"
 results="$out/results.tsv"
@@ -87,6 +87,8 @@ stop_server() {
 
 trap '[ -n "$server_pid" ] && kill -KILL "$server_pid" 2>/dev/null; true' EXIT
 
+clock_hz=$(getconf CLK_TCK)
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 
 # bench FILE [parley bench options...]: runs the load generator pinned to $load_cpu; fails the script on a wrong echo.
@@ -107,9 +109,15 @@ load_case() {
   local file="$out/$server.$case_id.r$round.json"
   # shellcheck disable=SC2086
   start_server "$server" $serve_options
+  local cpu_before cpu_after
+  cpu_before=$(cpu_ticks "$server_pid")
   # shellcheck disable=SC2086
   bench "$file" --duration "$duration" --warmup "$warmup" $bench_options
+  cpu_after=$(cpu_ticks "$server_pid")
   stop_server
+  # Server CPU time over the whole bench (warm-up and drain included) per message echoed and per MiB echoed.
+  record "$server" cpu_us_per_msg "$(jq --argjson t $((cpu_after - cpu_before)) --argjson hz "$clock_hz" '$t / $hz * 1e6 / .messagesEchoed' "$file")"
+  record "$server" cpu_ms_per_mib "$(jq --argjson t $((cpu_after - cpu_before)) --argjson hz "$clock_hz" '$t / $hz * 1e3 / (.bytesReceived / 1048576)' "$file")"
   record "$server" rtps "$(jq '.roundTripsPerSecond' "$file")"
   record "$server" mibps "$(jq '.mibPerSecond' "$file")"
   record "$server" slowest "$(jq '.perConnectionMiBPerSecond.slowest' "$file")"
@@ -178,6 +186,7 @@ flood_case() {
   wait "$bench_pid" || { echo "run.sh: flood bench failed against $server; see $file.err" >&2; cat "$file.err" >&2; exit 1; }
   stop_server
   record "$server" flood_kib "$(awk -v a="$before" -v b="$peak" -v n="$flood_connections" 'BEGIN { printf "%.1f", (b - a) / n }')"
+  record "$server" flood_total_mib "$(awk -v a="$before" -v b="$peak" 'BEGIN { printf "%.1f", (b - a) / 1024 }')"
   record "$server" flood_sent_mib "$(jq '.bytesSent / 1048576' "$file")"
 }
 
@@ -245,6 +254,8 @@ table="$out/table.md"
   if has_case pp64; then
     p=$(median pp64 parley rtps); k=$(median pp64 kestrel rtps); r=$(ratio "$p" "$k")
     echo "| ping-pong 64 conns × 64 B | round trips/s | $(fmt "$p") | $(fmt "$k") | $r | ≥ 1.6 | $(check "$r" '>=' 1.6) |"
+    p=$(median pp64 parley cpu_us_per_msg); k=$(median pp64 kestrel cpu_us_per_msg); r=$(ratio "$p" "$k")
+    echo "| ping-pong 64 conns × 64 B | server CPU per round trip, µs (lower is better) | $(fmt "$p" 1) | $(fmt "$k" 1) | $r | | |"
   fi
   if has_case pp1; then
     p=$(median pp1 parley p50); k=$(median pp1 kestrel p50); r=$(ratio "$p" "$k")
@@ -255,6 +266,8 @@ table="$out/table.md"
   if has_case stream64k; then
     p=$(median stream64k parley mibps); k=$(median stream64k kestrel mibps); r=$(ratio "$p" "$k")
     echo "| stream 16 conns × 16 KB, server chunk 64 KiB | MiB/s | $(fmt "$p") | $(fmt "$k") | $r | ≥ 2.0 | $(check "$r" '>=' 2.0) |"
+    p=$(median stream64k parley cpu_ms_per_mib); k=$(median stream64k kestrel cpu_ms_per_mib); r=$(ratio "$p" "$k")
+    echo "| stream 16 conns × 16 KB, server chunk 64 KiB | server CPU per MiB echoed, ms (lower is better) | $(fmt "$p" 2) | $(fmt "$k" 2) | $r | | |"
     p=$(median stream64k parley fairness); k=$(median stream64k kestrel fairness)
     echo "| stream 16 conns × 16 KB, server chunk 64 KiB | slowest / median conn ($(fmt "$(median stream64k parley slowest)" 1) / $(fmt "$(median stream64k parley median)" 1) MiB/s for Parley) | $(fmt "$p" 2) | $(fmt "$k" 2) | | ≥ 0.5 | $(check "$p" '>=' 0.5) |"
   fi
@@ -280,7 +293,7 @@ table="$out/table.md"
   fi
   if has_case flood; then
     p=$(median flood parley flood_kib); k=$(median flood kestrel flood_kib)
-    echo "| $flood_connections conns send 64 KiB writes, never read | server RSS growth per conn, KiB | $(fmt "$p" 0) | $(fmt "$k" 0) | | ≤ 64 KiB | $(check "$p" '<=' 64) |"
+    echo "| $flood_connections conns send 64 KiB writes, never read | server RSS growth per conn, KiB (in all: $(fmt "$(median flood parley flood_total_mib)" 1) MiB Parley, $(fmt "$(median flood kestrel flood_total_mib)" 1) MiB Kestrel) | $(fmt "$p" 0) | $(fmt "$k" 0) | | ≤ 64 KiB | $(check "$p" '<=' 64) |"
   fi
 } >"$table"
 

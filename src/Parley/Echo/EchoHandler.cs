@@ -1,5 +1,5 @@
 using System.Buffers;
-using System.IO.Pipelines;
+using System.Buffers.Binary;
 using Microsoft.Extensions.Logging;
 using Parley.Diagnostics;
 using Parley.Framing;
@@ -16,6 +16,9 @@ public sealed class EchoHandler : ITcpConnectionHandler
 {
     // How many reads and writes in a row may complete without waiting before the connection lets others run.
     private const int YieldAfter = 8;
+
+    // Framed mode reads at least this much at once (the pipe segment size it used before).
+    private const int FramedReadSize = 4096;
 
     private readonly EchoOptions _options;
     private readonly ILogger _logger;
@@ -158,88 +161,151 @@ public sealed class EchoHandler : ITcpConnectionHandler
     private async Task EchoMessagesAsync(ServerConnection connection)
     {
         var max = _options.MaxMessageBytes;
-        var reader = PipeReader.Create(connection.Transport, new StreamPipeReaderOptions(leaveOpen: true, useZeroByteReads: true));
-        var writer = PipeWriter.Create(connection.Transport, new StreamPipeWriterOptions(leaveOpen: true));
+        var stream = connection.Transport;
+        var stopping = connection.Stopping;
+        var readSize = Math.Max(_options.ChunkSize, FramedReadSize);
+        byte[]? buffer = null;
+        var held = 0; // bytes of a frame not yet complete, at the start of the buffer
+        var mayHaveMore = false;
+        var withoutWaiting = 0;
         try
         {
             while (true)
             {
-                ReadResult result;
+                int received;
+                bool readWaited;
                 try
                 {
-                    result = await reader.ReadAsync(connection.Stopping).ConfigureAwait(false);
+                    if (!mayHaveMore && held == 0)
+                    {
+                        // Between messages and nothing waiting: wait for data without holding a buffer.
+                        Return(ref buffer);
+                        await stream.ReadAsync(Memory<byte>.Empty, stopping).ConfigureAwait(false);
+                    }
+
+                    buffer ??= ArrayPool<byte>.Shared.Rent(readSize);
+                    var read = stream.ReadAsync(buffer.AsMemory(held), stopping);
+                    readWaited = !read.IsCompleted;
+                    received = await read.ConfigureAwait(false);
                 }
-                catch (OperationCanceledException) when (connection.Stopping.IsCancellationRequested)
+                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
                 {
                     return;
                 }
 
-                var buffer = result.Buffer;
-                var before = buffer.Length;
+                var total = held + received;
+                mayHaveMore = total == buffer.Length;
+                var input = new ReadOnlySequence<byte>(buffer, 0, total);
                 var command = LineCommand.None;
+                var echoed = 0L; // whole frames, from the start of the buffer, that go back unchanged
+                MessageProtocolException? error = null;
                 try
                 {
-                    while (command == LineCommand.None && LengthPrefixCodec.TryReadFrame(ref buffer, max, out var payload))
+                    while (LengthPrefixCodec.TryReadFrame(ref input, max, out var payload))
                     {
                         LengthPrefixCodec.Validate(payload, max);
-                        command = AsCommand(payload);
                         if (_logger.IsEnabled(LogLevel.Debug))
                         {
                             EchoLog.MessageReceived(_logger, connection.Id, (int)payload.Length, DataPreview.Of(payload.FirstSpan));
                         }
 
+                        command = AsCommand(payload);
                         if (command == LineCommand.Stop && !connection.MayStopServer)
                         {
                             connection.TryRequestServerStop();
                             command = LineCommand.None;
                         }
 
-                        if (command == LineCommand.None)
+                        if (command != LineCommand.None)
                         {
-                            LengthPrefixCodec.WriteFrame(writer, payload);
-                            connection.OnSent(LengthPrefixCodec.HeaderLength + (int)payload.Length);
-                            if (_logger.IsEnabled(LogLevel.Debug))
-                            {
-                                EchoLog.MessageSent(_logger, connection.Id, (int)payload.Length);
-                            }
+                            break;
+                        }
+
+                        echoed = total - input.Length;
+                        if (_logger.IsEnabled(LogLevel.Debug))
+                        {
+                            EchoLog.MessageSent(_logger, connection.Id, (int)payload.Length);
                         }
                     }
 
-                    if (command == LineCommand.None && result.IsCompleted)
+                    if (command == LineCommand.None && received == 0)
                     {
-                        LengthPrefixCodec.ThrowIfIncomplete(buffer, max);
+                        LengthPrefixCodec.ThrowIfIncomplete(input, max);
                         connection.SetCloseReason(CloseReason.ClosedByClient);
                     }
                 }
                 catch (MessageProtocolException e)
                 {
-                    connection.OnReceived((int)before);
+                    error = e;
+                }
+
+                // An echoed frame is the received frame, byte for byte: send it straight from the read buffer. What
+                // the client is owed is delivered even while stopping (no cancellation), as in line mode.
+                var writeWaited = false;
+                if (echoed > 0)
+                {
+                    var write = stream.WriteAsync(buffer.AsMemory(0, (int)echoed));
+                    writeWaited = !write.IsCompleted;
+                    await write.ConfigureAwait(false);
+                    connection.OnSent((int)echoed);
+                }
+
+                if (error is not null)
+                {
+                    connection.OnReceived(total);
                     connection.SetCloseReason(CloseReason.ProtocolError);
-                    EchoLog.ProtocolError(_logger, connection.Id, connection.RemoteEndPoint, e.Message);
-                    await writer.FlushAsync().ConfigureAwait(false);
+                    EchoLog.ProtocolError(_logger, connection.Id, connection.RemoteEndPoint, error.Message);
                     return;
                 }
 
-                connection.OnReceived((int)(before - buffer.Length));
-                reader.AdvanceTo(buffer.Start, buffer.End);
-                await writer.FlushAsync().ConfigureAwait(false);
+                var consumed = (int)(total - input.Length);
+                connection.OnReceived(consumed);
                 if (command != LineCommand.None)
                 {
                     RunCommand(connection, command);
                     return;
                 }
 
-                if (result.IsCompleted)
+                if (received == 0)
                 {
                     return;
+                }
+
+                held = total - consumed;
+                buffer = KeepIncompleteFrame(buffer, consumed, held);
+                withoutWaiting = readWaited || writeWaited ? 0 : withoutWaiting + 1;
+                if (withoutWaiting >= YieldAfter)
+                {
+                    withoutWaiting = 0;
+                    await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
                 }
             }
         }
         finally
         {
-            await reader.CompleteAsync().ConfigureAwait(false);
-            await writer.CompleteAsync().ConfigureAwait(false);
+            Return(ref buffer);
         }
+    }
+
+    /// <summary>
+    /// Moves the start of an incomplete frame to the front of the buffer, in a larger buffer when its header declares
+    /// more than fits (the codec has already refused any length over the maximum).
+    /// </summary>
+    private static byte[] KeepIncompleteFrame(byte[] buffer, int consumed, int held)
+    {
+        var needed = held >= LengthPrefixCodec.HeaderLength
+            ? LengthPrefixCodec.HeaderLength + (int)BinaryPrimitives.ReadUInt32BigEndian(buffer.AsSpan(consumed))
+            : LengthPrefixCodec.HeaderLength;
+        if (needed <= buffer.Length)
+        {
+            buffer.AsSpan(consumed, held).CopyTo(buffer);
+            return buffer;
+        }
+
+        var larger = ArrayPool<byte>.Shared.Rent(needed);
+        buffer.AsSpan(consumed, held).CopyTo(larger);
+        ArrayPool<byte>.Shared.Return(buffer);
+        return larger;
     }
 
     private void RunCommand(ServerConnection connection, LineCommand command)

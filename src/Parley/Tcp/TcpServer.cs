@@ -254,6 +254,13 @@ public sealed class TcpServer : IAsyncDisposable
 
     private async Task CloseAsync(ServerConnection connection)
     {
+        // Account and log first: by the time the client sees the connection close, the log already says why.
+        _connections.TryRemove(connection.Id, out _);
+        Interlocked.Add(ref _bytesIn, connection.BytesReceived);
+        Interlocked.Add(ref _bytesOut, connection.BytesSent);
+        TcpLog.ClientDisconnected(Logger, connection.Id, connection.RemoteEndPoint,
+            CloseReasonText.Describe(connection.CloseReason), connection.BytesReceived, connection.BytesSent,
+            Durations.Format(TimeProvider.GetElapsedTime(connection.ConnectedAt)));
         try
         {
             connection.Socket.Shutdown(SocketShutdown.Send);
@@ -273,12 +280,6 @@ public sealed class TcpServer : IAsyncDisposable
         }
 
         connection.Socket.Dispose();
-        _connections.TryRemove(connection.Id, out _);
-        Interlocked.Add(ref _bytesIn, connection.BytesReceived);
-        Interlocked.Add(ref _bytesOut, connection.BytesSent);
-        TcpLog.ClientDisconnected(Logger, connection.Id, connection.RemoteEndPoint,
-            CloseReasonText.Describe(connection.CloseReason), connection.BytesReceived, connection.BytesSent,
-            Durations.Format(TimeProvider.GetElapsedTime(connection.ConnectedAt)));
         connection.DisposeResources();
     }
 
