@@ -69,7 +69,7 @@ start_server() {
   fi
   server_pid=$!
   for _ in $(seq 1 300); do
-    server_port=$(sed -n 's/^Listening on .*:\([0-9]*\).*$/\1/p' "$server_log.out" | head -n 1)
+    server_port=$( (sed -n 's/^Listening on .*:\([0-9]*\).*$/\1/p' "$server_log.out" 2>/dev/null || true) | head -n 1)
     [ -n "$server_port" ] && return 0
     kill -0 "$server_pid" 2>/dev/null || break
     sleep 0.1
