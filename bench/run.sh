@@ -3,7 +3,7 @@
 # in the same run: server pinned to one core, load generator to the other, every case three rounds (alternating which
 # server goes first), then the table of medians with the ratios against Kestrel and the targets of issue 10.
 #
-#   bench/run.sh [--rounds N] [--duration 5s] [--warmup 2s] [--cases pp64,pp1,stream64k,stream1k,framed,logged,idle,flood]
+#   bench/run.sh [--rounds N] [--duration 5s] [--warmup 5s] [--cases pp64,pp1,stream64k,stream1k,framed,logged,idle,flood]
 #                [--out DIR]
 #
 # Needs: the .NET 10 SDK with the ASP.NET Core runtime, taskset, jq (installed with apt-get when missing), root or a
@@ -13,7 +13,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 rounds=3
 duration=5s
-warmup=2s
+warmup=5s
 cases=pp64,pp1,stream64k,stream1k,framed,logged,idle,flood
 out=""
 while [ $# -gt 0 ]; do
@@ -249,52 +249,59 @@ median() {
   awk -F '\t' -v c="$1" -v s="$2" -v m="$3" '$2 == c && $3 == s && $4 == m { print $5 }' "$results" | sort -g |
     awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2f", a / b }'; }
+# pair_ratio CASE SERVER_A SERVER_B METRIC [CASE_B]: A / B in each round (the two measured side by side), then the median.
+pair_ratio() {
+  awk -F '\t' -v c="$1" -v a="$2" -v b="$3" -v m="$4" -v cb="${5:-$1}" '
+    $2 == c && $3 == a && $4 == m { va[$1] = $5 }
+    $2 == cb && $3 == b && $4 == m { vb[$1] = $5 }
+    END { for (r in va) if ((r in vb) && vb[r] != 0) print va[r] / vb[r] }' "$results" | sort -g |
+    awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) printf "%.2f\n", v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
 fmt() { awk -v v="$1" -v d="${2:-0}" 'BEGIN { if (v == "-") print "-"; else printf "%.*f", d, v }'; }
 check() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN { if (v == "-") print "not run"; else if ((op == ">=" && v >= t) || (op == "<=" && v <= t)) print "met"; else print "NOT MET" }'; }
 
 table="$out/table.md"
 {
-  echo "| case | figure | Parley | Kestrel | Parley / Kestrel | target | |"
+  echo "| case | figure | Parley | Kestrel | ratio | target | |"
   echo "|---|---|---|---|---|---|---|"
   if has_case pp64; then
-    p=$(median pp64 parley rtps); k=$(median pp64 kestrel rtps); r=$(ratio "$p" "$k")
+    p=$(median pp64 parley rtps); k=$(median pp64 kestrel rtps); r=$(pair_ratio pp64 parley kestrel rtps)
     echo "| ping-pong 64 conns × 64 B | round trips/s | $(fmt "$p") | $(fmt "$k") | $r | ≥ 1.6 | $(check "$r" '>=' 1.6) |"
-    p=$(median pp64 parley cpu_us_per_msg); k=$(median pp64 kestrel cpu_us_per_msg); r=$(ratio "$p" "$k")
+    p=$(median pp64 parley cpu_us_per_msg); k=$(median pp64 kestrel cpu_us_per_msg); r=$(pair_ratio pp64 parley kestrel cpu_us_per_msg)
     echo "| ping-pong 64 conns × 64 B | server CPU per round trip, µs (lower is better) | $(fmt "$p" 1) | $(fmt "$k" 1) | $r | | |"
   fi
   if has_case pp1; then
-    p=$(median pp1 parley p50); k=$(median pp1 kestrel p50); r=$(ratio "$p" "$k")
+    p=$(median pp1 parley p50); k=$(median pp1 kestrel p50); r=$(pair_ratio pp1 parley kestrel p50)
     echo "| ping-pong 1 conn × 64 B | p50 latency, µs | $(fmt "$p" 1) | $(fmt "$k" 1) | $r | ≤ 1.0 | $(check "$r" '<=' 1.0) |"
-    p=$(median pp1 parley p99); k=$(median pp1 kestrel p99); r=$(ratio "$p" "$k")
+    p=$(median pp1 parley p99); k=$(median pp1 kestrel p99); r=$(pair_ratio pp1 parley kestrel p99)
     echo "| ping-pong 1 conn × 64 B | p99 latency, µs | $(fmt "$p" 1) | $(fmt "$k" 1) | $r | ≤ 1.0 | $(check "$r" '<=' 1.0) |"
   fi
   if has_case stream64k; then
-    p=$(median stream64k parley mibps); k=$(median stream64k kestrel mibps); r=$(ratio "$p" "$k")
+    p=$(median stream64k parley mibps); k=$(median stream64k kestrel mibps); r=$(pair_ratio stream64k parley kestrel mibps)
     echo "| stream 16 conns × 16 KB, server chunk 64 KiB | MiB/s | $(fmt "$p") | $(fmt "$k") | $r | ≥ 2.0 | $(check "$r" '>=' 2.0) |"
-    p=$(median stream64k parley cpu_ms_per_mib); k=$(median stream64k kestrel cpu_ms_per_mib); r=$(ratio "$p" "$k")
+    p=$(median stream64k parley cpu_ms_per_mib); k=$(median stream64k kestrel cpu_ms_per_mib); r=$(pair_ratio stream64k parley kestrel cpu_ms_per_mib)
     echo "| stream 16 conns × 16 KB, server chunk 64 KiB | server CPU per MiB echoed, ms (lower is better) | $(fmt "$p" 2) | $(fmt "$k" 2) | $r | | |"
     p=$(median stream64k parley fairness); k=$(median stream64k kestrel fairness)
     echo "| stream 16 conns × 16 KB, server chunk 64 KiB | slowest / median conn ($(fmt "$(median stream64k parley slowest)" 1) / $(fmt "$(median stream64k parley median)" 1) MiB/s for Parley) | $(fmt "$p" 2) | $(fmt "$k" 2) | | ≥ 0.5 | $(check "$p" '>=' 0.5) |"
   fi
   if has_case stream1k; then
-    p=$(median stream1k parley mibps); k=$(median stream64k kestrel mibps); r=$(ratio "$p" "$k")
+    p=$(median stream1k parley mibps); k=$(median stream64k kestrel mibps); r=$(pair_ratio stream1k parley kestrel mibps stream64k)
     echo "| stream 16 conns × 16 KB, server chunk 1 KiB (default) | MiB/s | $(fmt "$p") | $(fmt "$k") | $r | reported | |"
     p=$(median stream1k parley fairness)
     echo "| stream 16 conns × 16 KB, server chunk 1 KiB (default) | slowest / median conn | $(fmt "$p" 2) | | | ≥ 0.5 | $(check "$p" '>=' 0.5) |"
   fi
   if has_case framed; then
-    p=$(median framed parley rtps); l=$(median framed parley-line rtps); r=$(ratio "$p" "$l")
+    p=$(median framed parley rtps); l=$(median framed parley-line rtps); r=$(pair_ratio framed parley parley-line rtps)
     echo "| framed ping-pong 64 conns × 64 B | round trips/s (ratio: vs line mode, run next to it: $(fmt "$l")) | $(fmt "$p") | | $r | ≥ 1.0 | $(check "$r" '>=' 1.0) |"
   fi
   if has_case logged; then
-    p=$(median logged parley-logged rtps); l=$(median logged parley-plain rtps); r=$(ratio "$p" "$l")
+    p=$(median logged parley-logged rtps); l=$(median logged parley-plain rtps); r=$(pair_ratio logged parley-logged parley-plain rtps)
     echo "| ping-pong 64 × 64 B, every data event logged to a file | round trips/s (ratio: vs not logged, run next to it: $(fmt "$l")) | $(fmt "$p") | | $r | ≥ 0.5 | $(check "$r" '>=' 0.5) |"
     lost=$(awk -F '\t' '$2 == "logged" && $4 == "lost" { s += ($5 < 0 ? -$5 : $5) } END { print s + 0 }' "$results")
     echo "| the same | bytes missing from the log, all rounds | $lost | | | 0 | $(check "$lost" '<=' 0) |"
   fi
   if has_case idle; then
-    p=$(median idle parley idle_kib); k=$(median idle kestrel idle_kib); r=$(ratio "$p" "$k")
+    p=$(median idle parley idle_kib); k=$(median idle kestrel idle_kib); r=$(pair_ratio idle parley kestrel idle_kib)
     echo "| 10,000 idle conns | server RSS per conn, KiB | $(fmt "$p" 2) | $(fmt "$k" 2) | $r | ≤ 2 KiB | $(check "$p" '<=' 2) |"
   fi
   if has_case flood; then
@@ -305,7 +312,8 @@ table="$out/table.md"
 
 echo
 cat "$out/conditions.txt"
-echo "medians of $rounds rounds, ${duration} measured after ${warmup} warm-up; server on CPU $server_cpu, load generator on CPU $load_cpu"
+echo "medians of $rounds rounds, ${duration} measured after ${warmup} warm-up; server on CPU $server_cpu, load generator on CPU $load_cpu;"
+echo "ratio: Parley / Kestrel (or / the run named in the row) in each round, the two measured side by side, then the median"
 echo
 cat "$table"
 echo
