@@ -8,8 +8,9 @@ namespace Parley.Cli.Hosting;
 /// <summary>
 /// Hands log events to one writer thread in batches, so that logging every data event does not cost the network code a
 /// thread wake-up per event (what an async sink that signals its thread for each event does; on one core that is a
-/// context switch per event). <see cref="Emit"/> only enqueues; the writer wakes every <see cref="Period"/>, or at once
-/// when <see cref="WakeAt"/> events wait, and writes all that are queued. When the queue holds its capacity, Emit waits
+/// context switch per event). <see cref="Emit"/> only enqueues a Debug or Trace event; the writer wakes every
+/// <see cref="Period"/>, or at once when <see cref="WakeAt"/> events wait or an event of Information or above arrives,
+/// and writes all that are queued, in order. When the queue holds its capacity, Emit waits
 /// for room: an event is never dropped. Disposing writes everything still queued, then disposes the inner sink.
 /// </summary>
 internal sealed class BatchingSink : ILogEventSink, IDisposable
@@ -46,7 +47,10 @@ internal sealed class BatchingSink : ILogEventSink, IDisposable
         }
 
         _queue.Enqueue(logEvent);
-        if (Interlocked.Increment(ref _count) >= WakeAt)
+
+        // Service messages (Information and up) are few and a person may be watching for them: written at once.
+        // Debug and Trace are the per-read data events: those are batched.
+        if (Interlocked.Increment(ref _count) >= WakeAt || logEvent.Level >= LogEventLevel.Information)
         {
             Wake();
         }
