@@ -22,6 +22,7 @@ internal static class ParleyCli
         root.Add(IdentCommands.Admin(console));
         root.Add(AuthAdminCommands.Create(console));
         root.Add(ChatCommand.Create(console));
+        root.Add(BenchCommand.Create(console));
         return root;
     }
 

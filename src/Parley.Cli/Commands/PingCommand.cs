@@ -21,23 +21,7 @@ internal static class PingCommand
         {
             Description = "Host name or address of the echo server, optionally with :port ([address]:port for IPv6); every address it resolves to is tried, in the resolver's order, until one accepts",
         };
-        var port = new Option<int>("--port", "-p")
-        {
-            Description = $"Port of the echo server (${EnvironmentDefaults.PortVariable}, when set, replaces the default)",
-            HelpName = "port",
-            DefaultValueFactory = result => EnvironmentDefaults.Port(9000, result),
-            CustomParser = result =>
-            {
-                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-                if (PortParser.TryParse(text, 1, out var value, out var reason))
-                {
-                    return value;
-                }
-
-                result.AddError($"--port: {reason}");
-                return 0;
-            },
-        };
+        var port = OptionFactory.Port("Port of the echo server", 1, 9000);
         var count = OptionFactory.Int("--count", "How many probes to send; 0 sends until Ctrl+C", 5, 0, int.MaxValue);
         count.Aliases.Add("-c");
         var interval = OptionFactory.Duration("--interval", "Time from the start of one probe to the start of the next, e.g. 200ms or 2s", TimeSpan.FromSeconds(1));

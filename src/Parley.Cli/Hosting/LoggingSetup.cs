@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Parley.Cli.Options;
 using Serilog;
+using Serilog.Configuration;
 using Serilog.Events;
 using Serilog.Extensions.Logging;
 using Serilog.Formatting.Compact;
@@ -12,8 +13,9 @@ namespace Parley.Cli.Hosting;
 
 /// <summary>
 /// Builds the logger factory: Microsoft.Extensions.Logging in front (what the library logs to), Serilog behind it
-/// writing to standard error and, with <c>--log-file</c>, to a size-rolled file. Both sinks are asynchronous, block
-/// rather than drop when full, and are flushed when the factory is disposed, so nothing logged is lost at exit.
+/// writing to standard error and, with <c>--log-file</c>, to a size-rolled file. Both sinks are written by a
+/// <see cref="BatchingSink"/> thread, block rather than drop when full, and are flushed when the factory is disposed,
+/// so nothing logged is lost at exit.
 /// </summary>
 internal static class LoggingSetup
 {
@@ -33,22 +35,25 @@ internal static class LoggingSetup
         var consoleLevel = settings.File is null || settings.AlsoConsole
             ? settings.Level
             : (MelLogLevel)Math.Max((int)settings.Level, (int)MelLogLevel.Warning);
-        var configuration = new LoggerConfiguration().MinimumLevel.Verbose().Enrich.With<EventNameEnricher>();
+        // Serilog's provider lets every level through Microsoft.Extensions.Logging's filter and asks Serilog instead:
+        // its minimum must be the level asked for, or each Debug data event would be built and only then dropped.
+        var configuration = new LoggerConfiguration().MinimumLevel.Is(ToSerilog(settings.Level)).Enrich.With<EventNameEnricher>();
         if (consoleLevel != MelLogLevel.None)
         {
-            configuration.WriteTo.Async(
+            configuration.WriteTo.Sink(LoggerSinkConfiguration.Wrap(
+                inner => new BatchingSink(inner, capacity: 10_000),
                 sink => sink.Console(
                     restrictedToMinimumLevel: ToSerilog(consoleLevel),
                     outputTemplate: ConsoleTemplate,
                     formatProvider: CultureInfo.InvariantCulture,
                     standardErrorFromLevel: LogEventLevel.Verbose,
-                    theme: ConsoleTheme.None),
-                blockWhenFull: true);
+                    theme: ConsoleTheme.None)));
         }
 
         if (settings.File is { } file && settings.Level != MelLogLevel.None)
         {
-            configuration.WriteTo.Async(
+            configuration.WriteTo.Sink(LoggerSinkConfiguration.Wrap(
+                inner => new BatchingSink(inner, capacity: 100_000),
                 sink =>
                 {
                     if (settings.Format == LogFormat.Json)
@@ -64,9 +69,7 @@ internal static class LoggingSetup
                             rollOnFileSizeLimit: true, retainedFileCountLimit: 5, buffered: true,
                             flushToDiskInterval: TimeSpan.FromSeconds(1));
                     }
-                },
-                bufferSize: 100_000,
-                blockWhenFull: true);
+                }));
         }
 
         var serilog = configuration.CreateLogger();

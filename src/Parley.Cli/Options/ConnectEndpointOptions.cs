@@ -31,23 +31,7 @@ internal sealed class ConnectEndpointOptions
     {
         _builtInPort = builtInPort;
         _timeout = OptionFactory.Duration("--connect-timeout", timeoutDescription, TimeSpan.FromSeconds(5));
-        _port = new Option<int>("--port", "-p")
-        {
-            Description = $"Server {transport} port (${EnvironmentDefaults.PortVariable}, when set, replaces the default)",
-            HelpName = "port",
-            DefaultValueFactory = result => EnvironmentDefaults.Port(builtInPort, result),
-            CustomParser = result =>
-            {
-                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-                if (PortParser.TryParse(text, 1, out var port, out var reason))
-                {
-                    return port;
-                }
-
-                result.AddError($"--port: {reason}");
-                return 0;
-            },
-        };
+        _port = OptionFactory.Port($"Server {transport} port", 1, builtInPort);
     }
 
     public void AddTo(Command command)

@@ -41,23 +41,7 @@ internal sealed class ListenEndpointOptions
     public ListenEndpointOptions(int builtInPort, string transport)
     {
         _builtInPort = builtInPort;
-        _port = new Option<int>("--port", "-p")
-        {
-            Description = $"{transport} port to listen on; 0 takes any free port (${EnvironmentDefaults.PortVariable}, when set, replaces the default)",
-            HelpName = "port",
-            DefaultValueFactory = result => EnvironmentDefaults.Port(builtInPort, result, min: 0),
-            CustomParser = result =>
-            {
-                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-                if (PortParser.TryParse(text, 0, out var port, out var reason))
-                {
-                    return port;
-                }
-
-                result.AddError($"--port: {reason}");
-                return 0;
-            },
-        };
+        _port = OptionFactory.Port($"{transport} port to listen on; 0 takes any free port", 0, builtInPort);
     }
 
     public void AddTo(Command command)

@@ -6,6 +6,28 @@ namespace Parley.Cli.Options;
 /// <summary>Options whose values are checked strictly, with one clear line for each bad value.</summary>
 internal static class OptionFactory
 {
+    /// <summary>
+    /// <c>--port</c>/<c>-p</c>: a whole number from <paramref name="min"/> to 65535; its default is
+    /// <paramref name="builtInDefault"/>, or <c>PARLEY_PORT</c> when set (an unusable value is reported as an error).
+    /// </summary>
+    public static Option<int> Port(string description, int min, int builtInDefault) => new("--port", "-p")
+    {
+        Description = $"{description} (${EnvironmentDefaults.PortVariable}, when set, replaces the default)",
+        HelpName = "port",
+        DefaultValueFactory = result => EnvironmentDefaults.Port(builtInDefault, result, min),
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (PortParser.TryParse(text, min, out var port, out var reason))
+            {
+                return port;
+            }
+
+            result.AddError($"--port: {reason}");
+            return 0;
+        },
+    };
+
     public static Option<TimeSpan> Duration(string name, string description, TimeSpan defaultValue) => new(name)
     {
         Description = description,

@@ -10,6 +10,7 @@ internal static class DataPreview
     public static string Of(ReadOnlySpan<byte> data, int maxChars = DefaultLength)
     {
         var builder = new StringBuilder(Math.Min(maxChars, data.Length) + 8);
+        Span<char> utf16 = stackalloc char[2];
         var i = 0;
         while (i < data.Length && builder.Length < maxChars)
         {
@@ -34,7 +35,8 @@ internal static class DataPreview
                     }
                     else
                     {
-                        builder.Append(rune.ToString());
+                        // No string per character: this runs for every logged read when data events are on.
+                        builder.Append(utf16[..rune.EncodeToUtf16(utf16)]);
                     }
 
                     break;

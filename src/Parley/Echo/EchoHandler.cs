@@ -1,5 +1,5 @@
 using System.Buffers;
-using System.IO.Pipelines;
+using System.Buffers.Binary;
 using Microsoft.Extensions.Logging;
 using Parley.Diagnostics;
 using Parley.Framing;
@@ -14,6 +14,12 @@ namespace Parley.Echo;
 /// </summary>
 public sealed class EchoHandler : ITcpConnectionHandler
 {
+    // How many reads and writes in a row may complete without waiting before the connection lets others run.
+    private const int YieldAfter = 8;
+
+    // Framed mode reads at least this much at once (the pipe segment size it used before).
+    private const int FramedReadSize = 4096;
+
     private readonly EchoOptions _options;
     private readonly ILogger _logger;
 
@@ -48,38 +54,40 @@ public sealed class EchoHandler : ITcpConnectionHandler
     private async Task EchoBytesAsync(ServerConnection connection)
     {
         var stream = connection.Transport;
+        var stopping = connection.Stopping;
         var raw = _options.Mode == EchoMode.Raw;
         var chunk = _options.ChunkSize;
         var detector = new LineCommandDetector(stopIsCommand: connection.MayStopServer);
-        while (true)
+        byte[]? buffer = null;
+        var mayHaveMore = false;
+        var withoutWaiting = 0;
+        try
         {
-            byte[] buffer;
-            int received;
-            try
+            while (true)
             {
-                // Wait for data before taking a buffer, so that an idle connection holds none.
-                await stream.ReadAsync(Memory<byte>.Empty, connection.Stopping).ConfigureAwait(false);
-                buffer = ArrayPool<byte>.Shared.Rent(chunk + LineCommandDetector.MaxPending);
+                int received;
+                bool readWaited;
                 try
                 {
-                    received = await stream.ReadAsync(buffer.AsMemory(LineCommandDetector.MaxPending, chunk), connection.Stopping)
-                        .ConfigureAwait(false);
-                }
-                catch
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    throw;
-                }
-            }
-            catch (OperationCanceledException) when (connection.Stopping.IsCancellationRequested)
-            {
-                // Stopping: what the client typed of a possible command is still owed to it.
-                await FlushPendingAsync(connection, detector).ConfigureAwait(false);
-                return;
-            }
+                    if (!mayHaveMore)
+                    {
+                        // Wait for data before taking a buffer, so that an idle connection holds none.
+                        Return(ref buffer);
+                        await stream.ReadAsync(Memory<byte>.Empty, stopping).ConfigureAwait(false);
+                    }
 
-            try
-            {
+                    buffer ??= ArrayPool<byte>.Shared.Rent(chunk + LineCommandDetector.MaxPending);
+                    var read = stream.ReadAsync(buffer.AsMemory(LineCommandDetector.MaxPending, chunk), stopping);
+                    readWaited = !read.IsCompleted;
+                    received = await read.ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                {
+                    // Stopping: what the client typed of a possible command is still owed to it.
+                    await FlushPendingAsync(connection, detector).ConfigureAwait(false);
+                    return;
+                }
+
                 if (received == 0)
                 {
                     // The client half-closed: send back what is still owed, then close.
@@ -88,6 +96,8 @@ public sealed class EchoHandler : ITcpConnectionHandler
                     return;
                 }
 
+                // A full read means more is probably waiting: read again at once, keeping the buffer.
+                mayHaveMore = received == chunk;
                 connection.OnReceived(received);
                 if (_logger.IsEnabled(LogLevel.Debug))
                 {
@@ -95,121 +105,207 @@ public sealed class EchoHandler : ITcpConnectionHandler
                         DataPreview.Of(buffer.AsSpan(LineCommandDetector.MaxPending, received)));
                 }
 
-                if (raw)
-                {
-                    await SendAsync(connection, buffer.AsMemory(LineCommandDetector.MaxPending, received)).ConfigureAwait(false);
-                    continue;
-                }
-
-                var scan = detector.Scan(buffer, received);
-                if (scan.StopRefused)
-                {
-                    connection.TryRequestServerStop();
-                }
-
-                if (scan.EchoLength > 0)
-                {
-                    await SendAsync(connection, buffer.AsMemory(scan.EchoStart, scan.EchoLength)).ConfigureAwait(false);
-                }
-
-                if (scan.Command != LineCommand.None)
-                {
-                    RunCommand(connection, scan.Command);
-                    return;
-                }
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-        }
-    }
-
-    private async Task EchoMessagesAsync(ServerConnection connection)
-    {
-        var max = _options.MaxMessageBytes;
-        var reader = PipeReader.Create(connection.Transport, new StreamPipeReaderOptions(leaveOpen: true, useZeroByteReads: true));
-        var writer = PipeWriter.Create(connection.Transport, new StreamPipeWriterOptions(leaveOpen: true));
-        try
-        {
-            while (true)
-            {
-                ReadResult result;
-                try
-                {
-                    result = await reader.ReadAsync(connection.Stopping).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (connection.Stopping.IsCancellationRequested)
-                {
-                    return;
-                }
-
-                var buffer = result.Buffer;
-                var before = buffer.Length;
+                var echo = buffer.AsMemory(LineCommandDetector.MaxPending, received);
                 var command = LineCommand.None;
-                try
+                if (!raw)
                 {
-                    while (command == LineCommand.None && LengthPrefixCodec.TryReadFrame(ref buffer, max, out var payload))
+                    var scan = detector.Scan(buffer, received);
+                    if (scan.StopRefused)
                     {
-                        LengthPrefixCodec.Validate(payload, max);
-                        command = AsCommand(payload);
-                        if (_logger.IsEnabled(LogLevel.Debug))
-                        {
-                            EchoLog.MessageReceived(_logger, connection.Id, (int)payload.Length, DataPreview.Of(payload.FirstSpan));
-                        }
-
-                        if (command == LineCommand.Stop && !connection.MayStopServer)
-                        {
-                            connection.TryRequestServerStop();
-                            command = LineCommand.None;
-                        }
-
-                        if (command == LineCommand.None)
-                        {
-                            LengthPrefixCodec.WriteFrame(writer, payload);
-                            connection.OnSent(LengthPrefixCodec.HeaderLength + (int)payload.Length);
-                            if (_logger.IsEnabled(LogLevel.Debug))
-                            {
-                                EchoLog.MessageSent(_logger, connection.Id, (int)payload.Length);
-                            }
-                        }
+                        connection.TryRequestServerStop();
                     }
 
-                    if (command == LineCommand.None && result.IsCompleted)
-                    {
-                        LengthPrefixCodec.ThrowIfIncomplete(buffer, max);
-                        connection.SetCloseReason(CloseReason.ClosedByClient);
-                    }
-                }
-                catch (MessageProtocolException e)
-                {
-                    connection.OnReceived((int)before);
-                    connection.SetCloseReason(CloseReason.ProtocolError);
-                    EchoLog.ProtocolError(_logger, connection.Id, connection.RemoteEndPoint, e.Message);
-                    await writer.FlushAsync().ConfigureAwait(false);
-                    return;
+                    echo = buffer.AsMemory(scan.EchoStart, scan.EchoLength);
+                    command = scan.Command;
                 }
 
-                connection.OnReceived((int)(before - buffer.Length));
-                reader.AdvanceTo(buffer.Start, buffer.End);
-                await writer.FlushAsync().ConfigureAwait(false);
+                var writeWaited = false;
+                if (!echo.IsEmpty)
+                {
+                    var write = SendAsync(connection, echo);
+                    writeWaited = !write.IsCompleted;
+                    await write.ConfigureAwait(false);
+                }
+
                 if (command != LineCommand.None)
                 {
                     RunCommand(connection, command);
                     return;
                 }
 
-                if (result.IsCompleted)
+                // Fairness: a connection whose reads and writes never wait (a client streaming as fast as the
+                // server echoes) would otherwise keep the thread, and on one core starve every other client.
+                withoutWaiting = readWaited || writeWaited ? 0 : withoutWaiting + 1;
+                if (withoutWaiting >= YieldAfter)
                 {
-                    return;
+                    withoutWaiting = 0;
+                    await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
                 }
             }
         }
         finally
         {
-            await reader.CompleteAsync().ConfigureAwait(false);
-            await writer.CompleteAsync().ConfigureAwait(false);
+            Return(ref buffer);
         }
+    }
+
+    private static void Return(ref byte[]? buffer)
+    {
+        if (buffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            buffer = null;
+        }
+    }
+
+    private async Task EchoMessagesAsync(ServerConnection connection)
+    {
+        var max = _options.MaxMessageBytes;
+        var stream = connection.Transport;
+        var stopping = connection.Stopping;
+        var readSize = Math.Max(_options.ChunkSize, FramedReadSize);
+        byte[]? buffer = null;
+        var held = 0; // bytes of a frame not yet complete, at the start of the buffer
+        var mayHaveMore = false;
+        var withoutWaiting = 0;
+        try
+        {
+            while (true)
+            {
+                int received;
+                bool readWaited;
+                try
+                {
+                    if (!mayHaveMore && held == 0)
+                    {
+                        // Between messages and nothing waiting: wait for data without holding a buffer.
+                        Return(ref buffer);
+                        await stream.ReadAsync(Memory<byte>.Empty, stopping).ConfigureAwait(false);
+                    }
+
+                    buffer ??= ArrayPool<byte>.Shared.Rent(readSize);
+                    var read = stream.ReadAsync(buffer.AsMemory(held), stopping);
+                    readWaited = !read.IsCompleted;
+                    received = await read.ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                var total = held + received;
+                mayHaveMore = total == buffer.Length;
+                var input = new ReadOnlySequence<byte>(buffer, 0, total);
+                var command = LineCommand.None;
+                var echoed = 0L; // whole frames, from the start of the buffer, that go back unchanged
+                MessageProtocolException? error = null;
+                try
+                {
+                    while (LengthPrefixCodec.TryReadFrame(ref input, max, out var payload))
+                    {
+                        LengthPrefixCodec.Validate(payload, max);
+                        if (_logger.IsEnabled(LogLevel.Debug))
+                        {
+                            EchoLog.MessageReceived(_logger, connection.Id, (int)payload.Length, DataPreview.Of(payload.FirstSpan));
+                        }
+
+                        command = AsCommand(payload);
+                        if (command == LineCommand.Stop && !connection.MayStopServer)
+                        {
+                            connection.TryRequestServerStop();
+                            command = LineCommand.None;
+                        }
+
+                        if (command != LineCommand.None)
+                        {
+                            break;
+                        }
+
+                        echoed = total - input.Length;
+                        if (_logger.IsEnabled(LogLevel.Debug))
+                        {
+                            EchoLog.MessageSent(_logger, connection.Id, (int)payload.Length);
+                        }
+                    }
+
+                    if (command == LineCommand.None && received == 0)
+                    {
+                        LengthPrefixCodec.ThrowIfIncomplete(input, max);
+                        connection.SetCloseReason(CloseReason.ClosedByClient);
+                    }
+                }
+                catch (MessageProtocolException e)
+                {
+                    error = e;
+                }
+
+                // An echoed frame is the received frame, byte for byte: send it straight from the read buffer. What
+                // the client is owed is delivered even while stopping (no cancellation), as in line mode.
+                var writeWaited = false;
+                if (echoed > 0)
+                {
+                    var write = stream.WriteAsync(buffer.AsMemory(0, (int)echoed));
+                    writeWaited = !write.IsCompleted;
+                    await write.ConfigureAwait(false);
+                    connection.OnSent((int)echoed);
+                }
+
+                if (error is not null)
+                {
+                    connection.OnReceived(total);
+                    connection.SetCloseReason(CloseReason.ProtocolError);
+                    EchoLog.ProtocolError(_logger, connection.Id, connection.RemoteEndPoint, error.Message);
+                    return;
+                }
+
+                var consumed = (int)(total - input.Length);
+                connection.OnReceived(consumed);
+                if (command != LineCommand.None)
+                {
+                    RunCommand(connection, command);
+                    return;
+                }
+
+                if (received == 0)
+                {
+                    return;
+                }
+
+                held = total - consumed;
+                buffer = KeepIncompleteFrame(buffer, consumed, held);
+                withoutWaiting = readWaited || writeWaited ? 0 : withoutWaiting + 1;
+                if (withoutWaiting >= YieldAfter)
+                {
+                    withoutWaiting = 0;
+                    await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
+                }
+            }
+        }
+        finally
+        {
+            Return(ref buffer);
+        }
+    }
+
+    /// <summary>
+    /// Moves the start of an incomplete frame to the front of the buffer, in a larger buffer when its header declares
+    /// more than fits (the codec has already refused any length over the maximum).
+    /// </summary>
+    private static byte[] KeepIncompleteFrame(byte[] buffer, int consumed, int held)
+    {
+        var needed = held >= LengthPrefixCodec.HeaderLength
+            ? LengthPrefixCodec.HeaderLength + (int)BinaryPrimitives.ReadUInt32BigEndian(buffer.AsSpan(consumed))
+            : LengthPrefixCodec.HeaderLength;
+        if (needed <= buffer.Length)
+        {
+            buffer.AsSpan(consumed, held).CopyTo(buffer);
+            return buffer;
+        }
+
+        var larger = ArrayPool<byte>.Shared.Rent(needed);
+        buffer.AsSpan(consumed, held).CopyTo(larger);
+        ArrayPool<byte>.Shared.Return(buffer);
+        return larger;
     }
 
     private void RunCommand(ServerConnection connection, LineCommand command)
