@@ -49,6 +49,24 @@ public sealed partial class TlsProcessTests
     }
 
     [Fact]
+    public async Task A_known_hosts_file_that_cannot_be_written_is_one_clear_line()
+    {
+        var ct = TestTimeout.Token();
+        var (server, port, _) = await StartTlsServerAsync(ct);
+        await using var _ = server;
+        var home = Directory.CreateTempSubdirectory("parley-client-").FullName;
+        var knownHosts = Path.Combine(home, "config", "parley", "known_hosts");
+        Directory.CreateDirectory(knownHosts);
+
+        await using var client = await RunClientAsync("hi\n", home, ct, "--tls", "--trust-on-first-use", "--port", $"{port}");
+
+        Assert.Equal(1, await client.WaitForExitAsync(ct));
+        Assert.StartsWith($"parley: cannot record the certificate of 127.0.0.1:{port} in {knownHosts}: ", EchoProcessTests.ErrorLine(client), StringComparison.Ordinal);
+        EchoProcessTests.AssertNoStackTrace(client.StandardError);
+        Assert.Empty(client.StandardOutput);
+    }
+
+    [Fact]
     public async Task A_changed_certificate_is_refused_loudly_naming_both_fingerprints_and_the_file()
     {
         var ct = TestTimeout.Token();
