@@ -12,7 +12,7 @@ public sealed partial class TlsProcessTests
     {
         var server = ParleyProcess.Start(["serve", "echo", "--tls", "--port", "0", "--host", "127.0.0.1", .. extra], home: home);
         var port = await server.WaitForListeningPortAsync(ct);
-        var fingerprint = FingerprintInLog().Match(server.StandardError).Groups[1].Value;
+        var fingerprint = (await server.WaitForAsync(FingerprintInLog(), ct, standardError: true)).Groups[1].Value;
         return (server, port, fingerprint);
     }
 
@@ -263,7 +263,7 @@ public sealed partial class TlsProcessTests
 
         await server.WaitForListeningPortAsync(ct);
 
-        Assert.Contains("in clear", server.StandardError, StringComparison.Ordinal);
+        await server.WaitForAsync(new Regex("in clear"), ct, standardError: true);
     }
 
     [Theory]
