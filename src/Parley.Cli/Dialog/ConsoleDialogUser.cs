@@ -1,3 +1,4 @@
+using Parley.Chat;
 using Parley.Cli.Prompts;
 using Parley.Dialog;
 
@@ -13,24 +14,30 @@ internal sealed class ConsoleDialogUser(CliConsole console) : IDialogUser
     {
         var text = message.Text ?? "";
         var line = message.Type == DialogTypes.Error ? $"error ({message.Code}): {text}" : text;
-        await console.Out.WriteLineAsync(line.AsMemory(), cancellationToken);
+        await console.Out.WriteLineAsync(Printable(line).AsMemory(), cancellationToken);
         await console.Out.FlushAsync(cancellationToken);
     }
 
     public async ValueTask<string?> AskAsync(DialogMessage question, CancellationToken cancellationToken)
     {
-        var text = (question.Text ?? question.Id ?? "Answer").TrimEnd();
+        var text = Printable((question.Text ?? question.Id ?? "Answer").TrimEnd());
         var secret = question.Secret == true;
         if (!console.IsInputRedirected)
         {
-            return new Prompter(console.Prompts).AskAnswer(text, question.Default, secret);
+            return new Prompter(console.Prompts).AskAnswer(text, question.Default is { } shown ? Printable(shown) : null, secret);
         }
 
         // Piped: the question goes where prompts go, the answer is the next line (never echoed).
-        await console.Error.WriteLineAsync(string.IsNullOrEmpty(question.Default) ? text : $"{text} [{question.Default}]");
+        await console.Error.WriteLineAsync(string.IsNullOrEmpty(question.Default) ? text : $"{text} [{Printable(question.Default)}]");
         var answer = await console.In.ReadLineAsync(cancellationToken);
         return answer is { Length: 0 } && !string.IsNullOrEmpty(question.Default) ? question.Default : answer;
     }
 
     public ValueTask<string?> ReadLineAsync(CancellationToken cancellationToken) => console.In.ReadLineAsync(cancellationToken);
+
+    /// <summary>
+    /// A server's text as it may reach a terminal: control characters become U+FFFD (as in the chat client), so that
+    /// the server cannot move the cursor, retitle or clear the terminal, or hide what it shows; tabs stay.
+    /// </summary>
+    private static string Printable(string text) => string.Join('\t', text.Split('\t').Select(ChatText.Printable));
 }

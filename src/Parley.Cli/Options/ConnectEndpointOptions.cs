@@ -13,6 +13,16 @@ internal sealed class ConnectEndpointOptions
         Description = $"Server host name or address; every address it resolves to is tried in turn (${EnvironmentDefaults.HostVariable}, when set, replaces the default)",
         HelpName = "host",
         DefaultValueFactory = _ => EnvironmentDefaults.Host("localhost"),
+        Validators =
+        {
+            result =>
+            {
+                if (result.Tokens.Count > 0 && string.IsNullOrWhiteSpace(result.Tokens[0].Value))
+                {
+                    result.AddError("--host: give the server's host name or address, such as localhost or 192.168.1.10");
+                }
+            },
+        },
     };
 
     private readonly Option<int> _port;

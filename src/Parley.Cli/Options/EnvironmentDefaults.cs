@@ -12,7 +12,7 @@ internal static class EnvironmentDefaults
     public const string PortVariable = "PARLEY_PORT";
 
     public static string Host(string builtIn) =>
-        Environment.GetEnvironmentVariable(HostVariable) is { Length: > 0 } host ? host.Trim() : builtIn;
+        Environment.GetEnvironmentVariable(HostVariable) is { } host && !string.IsNullOrWhiteSpace(host) ? host.Trim() : builtIn;
 
     /// <summary>The port default; an unusable <c>PARLEY_PORT</c> is reported as an error of the option.</summary>
     public static int Port(int builtIn, ArgumentResult? result = null, int min = 1)

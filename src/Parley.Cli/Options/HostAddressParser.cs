@@ -10,6 +10,14 @@ internal static class HostAddressParser
     {
         reason = "";
         var trimmed = text.Trim();
+        if (trimmed.Length == 0)
+        {
+            // The resolver takes an empty name for this machine's own name: an empty --host would bind some address.
+            address = null;
+            reason = "--host: give the address to listen on, such as 127.0.0.1 or ::1 (leave --host out for every interface)";
+            return false;
+        }
+
         if (IPAddress.TryParse(trimmed.Trim('[', ']'), out address))
         {
             return true;

@@ -1,7 +1,9 @@
 using System.CommandLine;
+using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Parley.Cli.Hosting;
 using Parley.Cli.Prompts;
+using Parley.Diagnostics;
 using Parley.Tls;
 
 namespace Parley.Cli.Options;
@@ -76,10 +78,11 @@ internal sealed class TlsClientOptionSet
         };
     }
 
-    private static bool AskToTrust(Prompter prompter, CliConsole console, TrustQuestion question)
+    internal static bool AskToTrust(Prompter prompter, CliConsole console, TrustQuestion question)
     {
         console.Error.WriteLine($"The certificate of {question.Target} is {question.Problem}, and this is the first connection to it.");
-        console.Error.WriteLine($"  Subject:     {question.Subject}");
+        // The subject is the server's to choose: raw, its control characters could hide or fake the lines below.
+        console.Error.WriteLine($"  Subject:     {DataPreview.Of(Encoding.UTF8.GetBytes(question.Subject), 256)}");
         console.Error.WriteLine($"  Expires:     {question.NotAfter:yyyy-MM-dd}");
         console.Error.WriteLine($"  Fingerprint: {question.Fingerprint}");
         console.Error.WriteLine($"If you trust it, it is remembered in {question.KnownHostsPath}.");

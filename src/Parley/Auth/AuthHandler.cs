@@ -177,6 +177,13 @@ public sealed partial class AuthHandler : ITcpConnectionHandler
             return Attempt.Ended;
         }
 
+        // The lockout may have begun while this client typed: otherwise every connection held open at this question
+        // would get one guess past it.
+        if (await RefuseIfThrottledAsync(client, name, keys).ConfigureAwait(false))
+        {
+            return Attempt.Ended;
+        }
+
         // An unknown user (registration closed) is checked against the dummy hash: same work, same time, same answer.
         var stored = user?.PasswordHash ?? _dummyHash;
         var text = password.Text!;

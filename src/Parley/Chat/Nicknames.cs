@@ -11,7 +11,7 @@ namespace Parley.Chat;
 public static class Nicknames
 {
     /// <summary>Compares nicknames ignoring case, with Unicode simple case folding.</summary>
-    public static StringComparer Comparer { get; } = StringComparer.OrdinalIgnoreCase;
+    public static StringComparer Comparer { get; } = new NicknameComparer();
 
     /// <summary>The rule in a few words, for messages.</summary>
     public const string Rule = "1 to 32 letters, digits, _ or -";

@@ -26,22 +26,43 @@ public sealed class KnownHosts
     public static string Key(string host, int port) => $"[{host.ToLowerInvariant()}]:{port}";
 
     /// <summary>The recorded fingerprint for a server and the line it is on, if any.</summary>
+    /// <exception cref="TlsException">The file cannot be read.</exception>
     public (CertificateFingerprint Fingerprint, int Line)? Find(string host, int port)
     {
         var key = Key(host, port);
-        foreach (var (entryKey, fingerprint, line) in Read())
+        try
         {
-            if (entryKey == key)
+            foreach (var (entryKey, fingerprint, line) in Read())
             {
-                return (fingerprint, line);
+                if (entryKey == key)
+                {
+                    return (fingerprint, line);
+                }
             }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new TlsException($"cannot read the known hosts file {_path}: {e.Message}", e);
         }
 
         return null;
     }
 
     /// <summary>Records a server's fingerprint, replacing the file atomically (write a temporary file, then rename).</summary>
+    /// <exception cref="TlsException">The file cannot be read or written.</exception>
     public void Add(string host, int port, CertificateFingerprint fingerprint)
+    {
+        try
+        {
+            Write(host, port, fingerprint);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new TlsException($"cannot record the certificate of {Tcp.TcpConnector.HostPort(host, port)} in {_path}: {e.Message}", e);
+        }
+    }
+
+    private void Write(string host, int port, CertificateFingerprint fingerprint)
     {
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(_path))!;
         Directory.CreateDirectory(directory);

@@ -60,7 +60,7 @@ public sealed class AuthProcessTests
         Assert.NotEqual(token, StoredToken(port));
         Assert.DoesNotContain(token!, server.StandardError, StringComparison.Ordinal);
         Assert.DoesNotContain("correct horse", server.StandardError, StringComparison.Ordinal);
-        Assert.Contains($"Using the database {_db}", server.StandardError, StringComparison.Ordinal);
+        await server.WaitForAsync(new Regex(Regex.Escape($"Using the database {_db}")), ct, standardError: true);
         Assert.DoesNotContain("cross the network in clear", server.StandardError, StringComparison.Ordinal);
     }
 
@@ -131,7 +131,7 @@ public sealed class AuthProcessTests
         Assert.Equal(3, client.StandardOutput.Split('\n').Count(l => l == "error (login-failed): Invalid user name or password."));
         Assert.DoesNotContain("new one", client.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("ended the conversation: 3 failed sign-ins", client.StandardError, StringComparison.Ordinal);
-        Assert.Contains("registration closed", server.StandardError, StringComparison.Ordinal);
+        await server.WaitForAsync(new Regex("registration closed"), ct, standardError: true);
     }
 
     [Fact]

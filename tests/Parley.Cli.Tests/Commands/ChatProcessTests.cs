@@ -43,8 +43,8 @@ public sealed class ChatProcessTests
         Assert.Contains("Sent 11 bytes to the server", bob.StandardError, StringComparison.Ordinal);
         Assert.Contains("Received", bob.StandardError, StringComparison.Ordinal);
         Assert.Contains($"Left the chat at 127.0.0.1:{port}", bob.StandardError, StringComparison.Ordinal);
-        Assert.Contains("bob joined from 127.0.0.1:", server.StandardError, StringComparison.Ordinal);
-        Assert.Contains("relayed to the others: 1", server.StandardError, StringComparison.Ordinal);
+        await server.WaitForAsync(new Regex("bob joined from 127\\.0\\.0\\.1:"), ct, standardError: true);
+        await server.WaitForAsync(new Regex("relayed to the others: 1"), ct, standardError: true);
     }
 
     [Fact]

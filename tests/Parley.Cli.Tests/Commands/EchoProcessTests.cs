@@ -174,6 +174,37 @@ public sealed class EchoProcessTests
         AssertNoStackTrace(client.StandardError);
     }
 
+    [Theory]
+    [InlineData("client", "--host", "")]
+    [InlineData("client", "--host", " ")]
+    [InlineData("chat", "--nick", "bob", "--host", " ")]
+    [InlineData("serve", "echo", "--host", "", "--port", "0")]
+    public async Task An_empty_host_is_a_usage_error_in_one_line(params string[] arguments)
+    {
+        var ct = TestTimeout.Token();
+
+        var (exit, process) = await ParleyProcess.RunAsync("", ct, arguments);
+        await using var _ = process;
+
+        Assert.Equal(2, exit);
+        Assert.StartsWith("parley: --host: ", ErrorLine(process), StringComparison.Ordinal);
+        AssertNoStackTrace(process.StandardError);
+    }
+
+    [Fact]
+    public async Task A_blank_PARLEY_HOST_counts_as_unset()
+    {
+        var ct = TestTimeout.Token();
+        var port = ClosedPort();
+
+        await using var client = ParleyProcess.Start(["client", "--port", $"{port}"], new Dictionary<string, string?> { ["PARLEY_HOST"] = " " });
+        client.Input.Close();
+
+        Assert.Equal(1, await client.WaitForExitAsync(ct));
+        Assert.StartsWith($"parley: cannot connect to localhost:{port}: ", ErrorLine(client), StringComparison.Ordinal);
+        AssertNoStackTrace(client.StandardError);
+    }
+
     [Fact]
     public async Task A_connect_that_gets_no_answer_times_out_in_one_line()
     {

@@ -37,9 +37,9 @@ public sealed class IdentProcessTests
         Assert.Equal(0, second);
         Assert.StartsWith("Welcome back, Alice! This is visit number 2;", two.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("again\n", two.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains($"Using the database {_db}", server.StandardError, StringComparison.Ordinal);
-        Assert.Contains("named Alice", server.StandardError, StringComparison.Ordinal);
-        Assert.Contains("recognised as Alice", server.StandardError, StringComparison.Ordinal);
+        await server.WaitForAsync(new Regex(Regex.Escape($"Using the database {_db}")), ct, standardError: true);
+        await server.WaitForAsync(new Regex("named Alice"), ct, standardError: true);
+        await server.WaitForAsync(new Regex("recognised as Alice"), ct, standardError: true);
     }
 
     [Fact]

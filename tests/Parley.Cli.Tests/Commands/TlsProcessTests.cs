@@ -12,7 +12,7 @@ public sealed partial class TlsProcessTests
     {
         var server = ParleyProcess.Start(["serve", "echo", "--tls", "--port", "0", "--host", "127.0.0.1", .. extra], home: home);
         var port = await server.WaitForListeningPortAsync(ct);
-        var fingerprint = FingerprintInLog().Match(server.StandardError).Groups[1].Value;
+        var fingerprint = (await server.WaitForAsync(FingerprintInLog(), ct, standardError: true)).Groups[1].Value;
         return (server, port, fingerprint);
     }
 
@@ -46,6 +46,24 @@ public sealed partial class TlsProcessTests
         Assert.Equal($"[127.0.0.1]:{port} {fingerprint}\n", await File.ReadAllTextAsync(Path.Combine(home, "config", "parley", "known_hosts"), ct));
         Assert.Equal(0, await known.WaitForExitAsync(ct));
         Assert.Equal("again\n", known.StandardOutput);
+    }
+
+    [Fact]
+    public async Task A_known_hosts_file_that_cannot_be_written_is_one_clear_line()
+    {
+        var ct = TestTimeout.Token();
+        var (server, port, _) = await StartTlsServerAsync(ct);
+        await using var _ = server;
+        var home = Directory.CreateTempSubdirectory("parley-client-").FullName;
+        var knownHosts = Path.Combine(home, "config", "parley", "known_hosts");
+        Directory.CreateDirectory(knownHosts);
+
+        await using var client = await RunClientAsync("hi\n", home, ct, "--tls", "--trust-on-first-use", "--port", $"{port}");
+
+        Assert.Equal(1, await client.WaitForExitAsync(ct));
+        Assert.StartsWith($"parley: cannot record the certificate of 127.0.0.1:{port} in {knownHosts}: ", EchoProcessTests.ErrorLine(client), StringComparison.Ordinal);
+        EchoProcessTests.AssertNoStackTrace(client.StandardError);
+        Assert.Empty(client.StandardOutput);
     }
 
     [Fact]
@@ -245,7 +263,7 @@ public sealed partial class TlsProcessTests
 
         await server.WaitForListeningPortAsync(ct);
 
-        Assert.Contains("in clear", server.StandardError, StringComparison.Ordinal);
+        await server.WaitForAsync(new Regex("in clear"), ct, standardError: true);
     }
 
     [Theory]

@@ -106,7 +106,7 @@ public sealed class RunningByHandTests
         var actual = await server.WaitForListeningPortAsync(ct);
 
         Assert.NotEqual(port, actual);
-        Assert.Contains($"port {port} is in use, trying {port + 1}", server.StandardError, StringComparison.Ordinal);
+        await server.WaitForAsync(new Regex(Regex.Escape($"port {port} is in use, trying {port + 1}")), ct, standardError: true);
     }
 
     [OrdinaryUserFact]

@@ -125,9 +125,18 @@ internal sealed partial class ParleyProcess : IAsyncDisposable
     public static async Task<(int ExitCode, ParleyProcess Process)> RunAsync(string input, CancellationToken cancellationToken, params string[] arguments)
     {
         var process = Start(arguments);
-        await process.Input.WriteAsync(input);
-        process.Input.Close();
-        return (await process.WaitForExitAsync(cancellationToken), process);
+        try
+        {
+            await process.Input.WriteAsync(input);
+            process.Input.Close();
+            return (await process.WaitForExitAsync(cancellationToken), process);
+        }
+        catch
+        {
+            // The caller never gets the process to dispose: kill it here, or a parley that hangs outlives the test run.
+            await process.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Waits for a line of standard output (or error) matching <paramref name="pattern"/>.</summary>

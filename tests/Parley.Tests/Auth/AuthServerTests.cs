@@ -218,6 +218,27 @@ public sealed class AuthServerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_password_typed_while_the_account_got_locked_is_refused_unchecked()
+    {
+        // Connections held open at the password question would otherwise each get one guess past the lockout.
+        var ct = TestTimeout.Token();
+        await AddUserAsync("gus", "guss password");
+        await using var server = StartAuth();
+        await using var staged = await AuthTestClient.ConnectAsync(server, Client(40), ct);
+        await staged.ExpectAsync(DialogTypes.Ask, ct, "username");
+        await staged.AnswerAsync("username", "gus", ct);
+        await staged.ExpectAsync(DialogTypes.Ask, ct, "password");
+        await FailAsync(server, Client(41), "gus", 3, ct);
+        await FailAsync(server, Client(42), "gus", 2, ct);
+
+        await staged.AnswerAsync("password", "guss password", ct);
+
+        Assert.Equal(30, (await staged.ExpectAsync(DialogTypes.Error, ct, DialogErrorCodes.Throttled)).RetryAfter);
+        await staged.ExpectAsync(DialogTypes.Bye, ct);
+        Assert.False(server.Logs.Has("SignedIn"));
+    }
+
+    [Fact]
     public async Task Further_failures_double_the_lockout()
     {
         var ct = TestTimeout.Token();

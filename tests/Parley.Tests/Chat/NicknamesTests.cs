@@ -35,5 +35,10 @@ public sealed class NicknamesTests
     [InlineData("alice", "ALICE")]
     [InlineData("Борис", "бОРИС")]
     [InlineData("Ünal", "üNAL")]
+    [InlineData("Kate", "\u212Aate")] // KELVIN SIGN folds to k
+    [InlineData("\u00C5sa", "\u212Bsa")] // ANGSTROM SIGN folds to å
+    [InlineData("\u03A9", "\u2126")] // OHM SIGN folds to ω
+    [InlineData("stra\u00DFe", "STRA\u1E9EE")] // capital sharp s folds to ß
+    [InlineData("\U00010400", "\U00010428")] // Deseret, beyond the BMP
     public void Nicknames_are_the_same_ignoring_case(string a, string b) => Assert.True(Nicknames.Comparer.Equals(a, b));
 }

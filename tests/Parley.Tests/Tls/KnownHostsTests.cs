@@ -38,4 +38,16 @@ public sealed class KnownHostsTests
         Assert.Equal($"[a.example]:1 {a}\n[b.example]:2 {b}\n", File.ReadAllText(file));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
     }
+
+    [Fact]
+    public void A_known_hosts_file_that_cannot_be_written_is_a_TlsException_naming_it()
+    {
+        var file = Path.Combine(Directory.CreateTempSubdirectory().FullName, "known_hosts");
+        Directory.CreateDirectory(file);
+        var known = new KnownHosts(file, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+
+        var e = Assert.Throws<TlsException>(() => known.Add("a.example", 1, CertificateFingerprint.Of(TlsTestCertificates.Localhost)));
+
+        Assert.StartsWith($"cannot record the certificate of a.example:1 in {file}: ", e.Message, StringComparison.Ordinal);
+    }
 }
