@@ -18,7 +18,9 @@ internal static class IdentCommands
     public static Command Serve(CliConsole console)
     {
         var command = new Command("ident", $"Identification server: greets known clients by name (by IP address), asks new ones their name (default port {DefaultPort})");
-        var server = new ServerOptions(DefaultPort);
+        // A client silent for five minutes (at a question or in the conversation) is let go, as sshd's LoginGraceTime
+        // does for logins: without it anyone could hold connections open for ever.
+        var server = new ServerOptions(DefaultPort, defaultIdleTimeout: TimeSpan.FromMinutes(5));
         var database = new DatabaseOption();
         server.AddTo(command);
         database.AddTo(command);

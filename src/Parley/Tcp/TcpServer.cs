@@ -119,8 +119,14 @@ public sealed class TcpServer : Parley.Hosting.IServer
     {
         try
         {
+            if (_listener is null)
+            {
+                // Never started (binding failed, or Start was not called): there is nothing to stop or report.
+                return;
+            }
+
             TcpLog.StopRequested(Logger, requestedBy);
-            _listener?.Dispose();
+            _listener.Dispose();
             await _acceptLoop.ConfigureAwait(false);
             _heartbeat?.Dispose();
 
@@ -160,12 +166,14 @@ public sealed class TcpServer : Parley.Hosting.IServer
 
     private async Task AcceptLoopAsync(Socket listener)
     {
+        var backoff = TimeSpan.Zero;
         while (true)
         {
             Socket socket;
             try
             {
                 socket = await listener.AcceptAsync().ConfigureAwait(false);
+                backoff = TimeSpan.Zero;
             }
             catch (ObjectDisposedException)
             {
@@ -177,9 +185,11 @@ public sealed class TcpServer : Parley.Hosting.IServer
             }
             catch (SocketException e)
             {
-                // Out of file descriptors and the like: say so, and give the system a moment instead of spinning.
+                // Out of file descriptors and the like: say so, and give the system a moment instead of spinning,
+                // longer each time it happens again (50 ms doubling to 1 s), so the log is not flooded either.
+                backoff = TimeSpan.FromMilliseconds(Math.Clamp(backoff.TotalMilliseconds * 2, 50, 1000));
                 TcpLog.AcceptFailed(Logger, e.Message);
-                await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider).ConfigureAwait(false);
+                await Task.Delay(backoff, TimeProvider).ConfigureAwait(false);
                 continue;
             }
 
@@ -307,10 +317,16 @@ public sealed class TcpServer : Parley.Hosting.IServer
 
         foreach (var connection in _connections.Values)
         {
-            if (connection.CloseReason == CloseReason.None && TimeProvider.GetElapsedTime(connection.LastActivity) >= timeout)
+            var silent = TimeProvider.GetElapsedTime(connection.LastActivity);
+            if (connection.CloseReason == CloseReason.None && silent >= timeout)
             {
                 TcpLog.IdleTimeout(Logger, connection.Id, connection.RemoteEndPoint, timeout);
                 connection.SignalStopping(CloseReason.IdleTimeout);
+            }
+            else if (connection.CloseReason == CloseReason.IdleTimeout && silent >= timeout * 2)
+            {
+                // Told to finish a timeout ago and still here: stuck writing to a client that does not read.
+                connection.Abort(CloseReason.IdleTimeout);
             }
         }
     }

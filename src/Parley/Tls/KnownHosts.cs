@@ -65,27 +65,42 @@ public sealed class KnownHosts
     private void Write(string host, int port, CertificateFingerprint fingerprint)
     {
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(_path))!;
-        Directory.CreateDirectory(directory);
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(directory);
+        }
+        else
+        {
+            // What this user trusts is nobody else's business: the folder is made private, as ~/.ssh is.
+            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
         var existing = File.Exists(_path) ? File.ReadAllText(_path) : "";
         if (existing.Length > 0 && !existing.EndsWith('\n'))
         {
             existing += "\n";
         }
 
-        var temporary = _path + ".tmp";
+        var temporary = $"{_path}.{System.IO.Path.GetRandomFileName()}.tmp";
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        using (var writer = new StreamWriter(new FileStream(temporary, options), new UTF8Encoding(false)))
+        try
         {
-            writer.Write(existing);
-            writer.Write($"{Key(host, port)} {fingerprint}\n");
-        }
+            using (var writer = new StreamWriter(new FileStream(temporary, options), new UTF8Encoding(false)))
+            {
+                writer.Write(existing);
+                writer.Write($"{Key(host, port)} {fingerprint}\n");
+            }
 
-        File.Move(temporary, _path, overwrite: true);
+            File.Move(temporary, _path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
     }
 
     private IEnumerable<(string Key, CertificateFingerprint Fingerprint, int Line)> Read()

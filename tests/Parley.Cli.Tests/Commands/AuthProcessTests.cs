@@ -274,4 +274,18 @@ public sealed class AuthProcessTests
         Assert.Equal(0, exit);
         Assert.Contains("Usage:", help.StandardOutput, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("auth")]
+    [InlineData("ident")]
+    public async Task The_dialog_servers_let_a_silent_client_go_after_five_minutes_by_default(string service)
+    {
+        var ct = TestTimeout.Token();
+
+        var (exit, help) = await ParleyProcess.RunAsync("", ct, "serve", service, "--help");
+        await using var _ = help;
+
+        Assert.Equal(0, exit);
+        Assert.Contains("(default: 5 min 00 s)", help.StandardOutput, StringComparison.Ordinal);
+    }
 }

@@ -37,6 +37,8 @@ public sealed class KnownHostsTests
 
         Assert.Equal($"[a.example]:1 {a}\n[b.example]:2 {b}\n", File.ReadAllText(file));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(directory));
+        Assert.Single(Directory.GetFiles(directory));
     }
 
     [Fact]
