@@ -265,7 +265,9 @@ internal sealed class BenchConnection
         withoutWaiting = 0;
         return YieldAsync();
 
-        static async ValueTask YieldAsync() => await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
+        // Task.Yield queues to the thread pool's global queue, behind everyone else (a forced-yield continuation may
+        // land in the current worker's local queue and run again at once, which is no yield at all).
+        static async ValueTask YieldAsync() => await Task.Yield();
     }
 
     private void Received(ReadOnlySpan<byte> data)

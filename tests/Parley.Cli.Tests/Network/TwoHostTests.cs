@@ -65,16 +65,14 @@ public sealed class TwoHostTests
         var (listExit, list) = await ParleyProcess.RunAsync("", ct, "ident", "list", "--db", database);
         await using var ____ = list;
 
-        Assert.Equal(0, firstExit);
-        Assert.Contains($"Nice to meet you, Remote Rita. I will know you by your address {TwoHosts.ClientAddress}", first.StandardOutput, StringComparison.Ordinal);
-        Assert.Equal(0, localExit);
-        Assert.Contains("I will know you by your address 127.0.0.1", local.StandardOutput, StringComparison.Ordinal);
-        Assert.Equal(0, againExit);
-        Assert.Contains("Welcome back, Remote Rita!", again.StandardOutput, StringComparison.Ordinal);
-        Assert.Equal(0, listExit);
-        Assert.Contains(TwoHosts.ClientAddress, list.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains("Remote Rita", list.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains("Local Lena", list.StandardOutput, StringComparison.Ordinal);
+        string Story() => $"first ({firstExit}):\n{first.StandardOutput}{first.StandardError}\nlocal ({localExit}):\n{local.StandardOutput}" +
+            $"{local.StandardError}\nagain ({againExit}):\n{again.StandardOutput}{again.StandardError}\nlist:\n{list.StandardOutput}{list.StandardError}\n" +
+            $"server:\n{server.StandardError}";
+        Assert.True(firstExit == 0 && first.StandardOutput.Contains($"Nice to meet you, Remote Rita. I will know you by your address {TwoHosts.ClientAddress}", StringComparison.Ordinal), Story());
+        Assert.True(localExit == 0 && local.StandardOutput.Contains("I will know you by your address 127.0.0.1", StringComparison.Ordinal), Story());
+        Assert.True(againExit == 0 && again.StandardOutput.Contains("Welcome back, Remote Rita!", StringComparison.Ordinal), Story());
+        Assert.True(listExit == 0 && list.StandardOutput.Contains(TwoHosts.ClientAddress, StringComparison.Ordinal)
+            && list.StandardOutput.Contains("Remote Rita", StringComparison.Ordinal) && list.StandardOutput.Contains("Local Lena", StringComparison.Ordinal), Story());
     }
 
     [TwoHostFact]
