@@ -200,8 +200,17 @@ public sealed partial class AuthHandler : ITcpConnectionHandler
         if (user is not null && check != PasswordCheck.Invalid)
         {
             var (token, hash) = SessionTokens.Create();
-            var grant = await _store.SignInAsync(user.Name, connection.RemoteEndPoint.Address, hash, _options.Sessions, _time.GetUtcNow(), upgraded)
+            var grant = await _store.SignInAsync(user.Name, connection.RemoteEndPoint.Address, hash, _options.Sessions, _time.GetUtcNow(), upgraded, keys)
                 .ConfigureAwait(false);
+            if (grant is null)
+            {
+                // Locked out while this password was checked (guesses on other connections): refused like any other
+                // attempt during a lockout, without telling whether this one was right.
+                var wait = await _store.RetryAfterAsync(keys, _time.GetUtcNow()).ConfigureAwait(false);
+                await RefuseAsync(client, name, Math.Max(1, wait)).ConfigureAwait(false);
+                return Attempt.Ended;
+            }
+
             if (upgraded is not null && PhcHash.TryParse(user.PasswordHash, out var old))
             {
                 AuthLog.HashUpgraded(_logger, user.Name, old.Settings.ToString(), _hasher.Settings.ToString());
@@ -215,7 +224,13 @@ public sealed partial class AuthHandler : ITcpConnectionHandler
             return Attempt.SignedIn;
         }
 
-        var states = await _store.RecordFailureAsync(keys, _time.GetUtcNow()).ConfigureAwait(false);
+        var (lockedFor, states) = await _store.RecordFailureAsync(keys, _time.GetUtcNow()).ConfigureAwait(false);
+        if (lockedFor > 0)
+        {
+            await RefuseAsync(client, name, lockedFor).ConfigureAwait(false);
+            return Attempt.Ended;
+        }
+
         foreach (var (key, state) in states)
         {
             if (state.Failures >= _store.Throttle.MaxFailures)
@@ -237,11 +252,16 @@ public sealed partial class AuthHandler : ITcpConnectionHandler
             return false;
         }
 
+        await RefuseAsync(client, name, wait).ConfigureAwait(false);
+        return true;
+    }
+
+    private async Task RefuseAsync(Client client, string name, int wait)
+    {
         AuthLog.Throttled(_logger, client.Connection.Id, client.Address, name, wait);
         var text = string.Create(CultureInfo.InvariantCulture, $"Too many failed sign-ins: try again in {wait} seconds.");
         await client.Dialog.SendAsync(DialogMessage.Error(DialogErrorCodes.Throttled, text, wait)).ConfigureAwait(false);
         await client.Dialog.ByeAsync("Closing the connection.", CloseReason.Completed).ConfigureAwait(false);
-        return true;
     }
 
     private static string Welcome(UserRecord user) => user.LastSignIn is { } last

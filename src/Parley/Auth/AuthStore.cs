@@ -107,13 +107,21 @@ public sealed class AuthStore
 
     /// <summary>
     /// Records a password sign-in: a new session under <paramref name="tokenHash"/>, the account's failure count
-    /// cleared, its last sign-in and this address's last user set, and, when given, the password hash upgraded.
+    /// cleared, its last sign-in and this address's last user set, and, when given, the password hash upgraded. When
+    /// any of <paramref name="throttleKeys"/> is locked out by then (failures recorded while this password was being
+    /// checked), nothing is recorded and the result is <see langword="null"/>: the decision and the record are one
+    /// transaction, so checks running side by side cannot slip past a lockout.
     /// </summary>
-    public Task<SessionGrant> SignInAsync(
+    public Task<SessionGrant?> SignInAsync(
         string name, IPAddress address, byte[] tokenHash, SessionLimits limits, DateTimeOffset now, string? upgradedHash = null,
-        CancellationToken cancellationToken = default) =>
-        _database.WriteAsync((connection, transaction) =>
+        IReadOnlyList<string>? throttleKeys = null, CancellationToken cancellationToken = default) =>
+        _database.WriteAsync<SessionGrant?>((connection, transaction) =>
         {
+            if (throttleKeys is not null && RetryAfter(connection, transaction, throttleKeys, now) > 0)
+            {
+                return null;
+            }
+
             var key = UserNameRules.Key(name);
             var user = FindUser(connection, transaction, name) ?? throw new ParleyDatabaseException($"the account {name} disappeared");
             if (upgradedHash is not null)
@@ -191,13 +199,24 @@ public sealed class AuthStore
 
     /// <summary>Seconds until every one of <paramref name="keys"/> lets a sign-in through; 0 when all do now.</summary>
     public Task<int> RetryAfterAsync(IReadOnlyList<string> keys, DateTimeOffset now) => _database.ReadAsync(connection =>
-        keys.Max(key => ThrottlePolicy.RetryAfter(FindThrottle(connection, null, key), now)));
+        RetryAfter(connection, null, keys, now));
 
-    /// <summary>Counts a failed sign-in against each of <paramref name="keys"/>; their new states.</summary>
-    public Task<IReadOnlyList<(string Key, ThrottleState State)>> RecordFailureAsync(
+    /// <summary>
+    /// Counts a failed sign-in against each of <paramref name="keys"/> and returns their new states; unless one of them
+    /// is locked out by then (failures recorded while this password was being checked), when nothing is recorded and
+    /// the seconds to wait are returned instead. Deciding and recording in one transaction means that checks running
+    /// side by side on many connections cannot all pass a lockout that the first of them sets off.
+    /// </summary>
+    public Task<(int RetryAfter, IReadOnlyList<(string Key, ThrottleState State)> States)> RecordFailureAsync(
         IReadOnlyList<string> keys, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        _database.WriteAsync<IReadOnlyList<(string, ThrottleState)>>((connection, transaction) =>
+        _database.WriteAsync<(int, IReadOnlyList<(string, ThrottleState)>)>((connection, transaction) =>
         {
+            var wait = RetryAfter(connection, transaction, keys, now);
+            if (wait > 0)
+            {
+                return (wait, []);
+            }
+
             var states = new List<(string, ThrottleState)>();
             foreach (var key in keys)
             {
@@ -210,7 +229,7 @@ public sealed class AuthStore
                 states.Add((key, state));
             }
 
-            return states;
+            return (0, states);
         }, cancellationToken);
 
     /// <summary>Deletes expired sessions and failure counts that no longer matter; how many sessions went.</summary>
@@ -236,6 +255,9 @@ public sealed class AuthStore
                 reader.IsDBNull(3) ? null : ParleyDatabase.FromStored(reader.GetInt64(3)))
             : null;
     }
+
+    private static int RetryAfter(SqliteConnection connection, SqliteTransaction? transaction, IReadOnlyList<string> keys, DateTimeOffset now) =>
+        keys.Max(key => ThrottlePolicy.RetryAfter(FindThrottle(connection, transaction, key), now));
 
     private static ThrottleState? FindThrottle(SqliteConnection connection, SqliteTransaction? transaction, string key)
     {

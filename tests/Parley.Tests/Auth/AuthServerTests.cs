@@ -239,6 +239,35 @@ public sealed class AuthServerTests : IDisposable
     }
 
     [Fact]
+    public async Task Guesses_sent_at_the_same_moment_on_many_connections_get_no_more_answers_than_the_limit()
+    {
+        // Failures are recorded when a check ends; of twenty guesses checked side by side, only the limit may be answered.
+        var ct = TestTimeout.Token();
+        await AddUserAsync("ivan", "ivans password");
+        await using var server = StartAuth();
+        var staged = new List<DialogTestClient>();
+        for (var i = 0; i < 20; i++)
+        {
+            var client = await AuthTestClient.ConnectAsync(server, Client(60 + i), ct);
+            await client.ExpectAsync(DialogTypes.Ask, ct, "username");
+            await client.AnswerAsync("username", "ivan", ct);
+            await client.ExpectAsync(DialogTypes.Ask, ct, "password");
+            staged.Add(client);
+        }
+
+        await Task.WhenAll(staged.Select(c => c.AnswerAsync("password", "a guess", ct)));
+        var replies = await Task.WhenAll(staged.Select(async c => (await c.ReceiveAsync(ct))!));
+
+        Assert.Equal(5, replies.Count(r => r.Code == DialogErrorCodes.LoginFailed));
+        Assert.Equal(15, replies.Count(r => r.Code == DialogErrorCodes.Throttled));
+        Assert.Equal(5, server.Logs.Events("LoginFailed").Count);
+        foreach (var client in staged)
+        {
+            await client.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Further_failures_double_the_lockout()
     {
         var ct = TestTimeout.Token();
