@@ -59,7 +59,11 @@ public sealed partial class AuthHandler
         return true;
     }
 
-    /// <summary>Deletes expired sessions at most every ten minutes, after a password sign-in (which is slow anyway).</summary>
+    /// <summary>
+    /// Deletes expired sessions and stale failure counts at most every ten minutes, after a password was checked (slow
+    /// anyway). Failures prune too: otherwise guesses from ever new addresses would grow the database until somebody
+    /// signed in.
+    /// </summary>
     private async Task PruneNowAndThenAsync()
     {
         var now = _time.GetUtcNow();

@@ -240,6 +240,7 @@ public sealed partial class AuthHandler : ITcpConnectionHandler
         }
 
         AuthLog.LoginFailed(_logger, connection.Id, client.Address, name, user is null ? "no such user" : "wrong password");
+        await PruneNowAndThenAsync().ConfigureAwait(false);
         await dialog.SendAsync(DialogMessage.Error(DialogErrorCodes.LoginFailed, FailedText)).ConfigureAwait(false);
         return Attempt.Failed;
     }

@@ -268,6 +268,27 @@ public sealed class AuthServerTests : IDisposable
     }
 
     [Fact]
+    public async Task Failure_counts_that_no_longer_matter_are_deleted_even_when_nobody_signs_in()
+    {
+        var ct = TestTimeout.Token();
+        foreach (var name in (string[])["kim", "lee", "max", "ned"])
+        {
+            await AddUserAsync(name, name + "s password");
+        }
+
+        await using var server = StartAuth();
+        await FailAsync(server, Client(90), "kim", 1, ct);
+        await FailAsync(server, Client(91), "lee", 1, ct);
+        await FailAsync(server, Client(92), "max", 1, ct);
+
+        Assert.Equal(6, await ThrottleRowsAsync());
+        _time.Advance(TimeSpan.FromMinutes(16));
+        await FailAsync(server, Client(93), "ned", 1, ct);
+
+        Assert.Equal(2, await ThrottleRowsAsync());
+    }
+
+    [Fact]
     public async Task Further_failures_double_the_lockout()
     {
         var ct = TestTimeout.Token();
@@ -558,6 +579,9 @@ public sealed class AuthServerTests : IDisposable
 
         await client.ExpectAsync(DialogTypes.Error, ct, DialogErrorCodes.BadMessage);
     }
+
+    private Task<long> ThrottleRowsAsync() =>
+        _database.ReadAsync(connection => Sql.Scalar(connection, null, "SELECT count(*) FROM auth_throttle"));
 
     /// <summary>Fails to sign in <paramref name="times"/> times on one connection; the third failure closes it.</summary>
     private static async Task FailAsync(LoopbackServer server, IPAddress from, string user, int times, CancellationToken ct)
