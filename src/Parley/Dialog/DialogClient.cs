@@ -37,6 +37,7 @@ public static class DialogClient
     {
         DialogClientOutcome.Exited => "exit sent, the server closed the connection",
         DialogClientOutcome.Stopped => "stop sent, the server closed the connection",
+        DialogClientOutcome.StopRefused => StopCommand.RefusedText,
         DialogClientOutcome.LoggedOut => "logged out, the server closed the connection",
         DialogClientOutcome.InputEnded => "end of input, every reply received",
         DialogClientOutcome.Dismissed => "the server ended the conversation",
@@ -55,6 +56,7 @@ public static class DialogClient
         private bool _resumePending;
         private volatile string? _command;
         private volatile bool _inputEnded;
+        private bool _stopEchoed;
         private bool _abandoned;
         private string? _bye;
         private DialogMessage? _lastError;
@@ -98,6 +100,7 @@ public static class DialogClient
         private DialogClientOutcome Outcome() => _command switch
         {
             "exit" => DialogClientOutcome.Exited,
+            "stop" when _stopEchoed => DialogClientOutcome.StopRefused,
             "stop" => DialogClientOutcome.Stopped,
             DialogTypes.Logout => DialogClientOutcome.LoggedOut,
             _ when _abandoned => DialogClientOutcome.AbandonedAtQuestion,
@@ -190,6 +193,8 @@ public static class DialogClient
             switch (message.Type)
             {
                 case DialogTypes.Say or DialogTypes.Echo:
+                    // A server that stops says bye; one that refuses echoes the stop line like any other.
+                    _stopEchoed |= message.Type == DialogTypes.Echo && _command == "stop" && DialogProtocol.IsCommand(message.Text ?? "", "stop");
                     await user.ShowAsync(message, cancellationToken).ConfigureAwait(false);
                     break;
                 case DialogTypes.Error:

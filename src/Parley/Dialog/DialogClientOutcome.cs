@@ -9,6 +9,9 @@ public enum DialogClientOutcome
     /// <summary>The user sent <c>stop</c> and the server closed the connection.</summary>
     Stopped,
 
+    /// <summary>The user sent <c>stop</c>; the server echoed it back, so it refused and goes on serving.</summary>
+    StopRefused,
+
     /// <summary>The user logged out and the server closed the connection.</summary>
     LoggedOut,
 

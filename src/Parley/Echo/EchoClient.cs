@@ -87,6 +87,8 @@ public static class EchoClient
             return (LineCommand)_command switch
             {
                 LineCommand.Exit => EchoClientOutcome.Exited,
+                // A server that stops owes nothing for the stop line; one that refuses echoes it back.
+                LineCommand.Stop when Returned > Sent => EchoClientOutcome.StopRefused,
                 LineCommand.Stop => EchoClientOutcome.Stopped,
                 _ when !_inputEnded => EchoClientOutcome.ServerClosed,
                 _ => Returned < Sent ? EchoClientOutcome.Incomplete : EchoClientOutcome.InputEnded,

@@ -9,6 +9,9 @@ public enum EchoClientOutcome
     /// <summary>The user sent <c>stop</c> and the server closed the connection.</summary>
     Stopped,
 
+    /// <summary>The user sent <c>stop</c>; the server echoed it back as data, so it refused and goes on serving.</summary>
+    StopRefused,
+
     /// <summary>The input ended; every echo arrived before the server closed the connection.</summary>
     InputEnded,
 

@@ -1,3 +1,5 @@
+using Parley.Tcp;
+
 namespace Parley.Echo;
 
 /// <summary>How an echo session ended, and how much of what was sent came back.</summary>
@@ -15,6 +17,7 @@ public sealed record EchoClientResult(EchoClientOutcome Outcome, long Sent, long
     {
         EchoClientOutcome.Exited => "exit sent, the server closed the connection",
         EchoClientOutcome.Stopped => "stop sent, the server closed the connection",
+        EchoClientOutcome.StopRefused => StopCommand.RefusedText,
         EchoClientOutcome.InputEnded => "end of input, every echo received",
         EchoClientOutcome.Incomplete when Returned == 0 =>
             $"the server closed the connection without echoing anything of {Sent} {Unit} sent (is it a TLS server? then add --tls)",

@@ -147,8 +147,9 @@ public sealed class TwoHostTests
         var (laterExit, later) = await hosts.RunOnClientAsync("still there?\n", ct, "client", "--host", Server, "--port", $"{port}");
         await using var __ = later;
 
-        Assert.Equal(0, stopExit);
+        Assert.Equal(1, stopExit);
         Assert.Equal("stop\n", stop.StandardOutput);
+        Assert.Contains("stop came back as data", stop.StandardError, StringComparison.Ordinal);
         Assert.Matches(
             $@"WRN Client 1 \({Regex.Escape(TwoHosts.ClientAddress)}:\d+\) asked to stop the server; refused by the stop policy 'Local', the line is treated as data",
             server.StandardError);

@@ -25,8 +25,8 @@ public sealed class DialogClientTests : IDisposable
         _file.Dispose();
     }
 
-    private LoopbackServer StartIdent() =>
-        LoopbackServer.Start(logs => new IdentHandler(new ClientStore(_database), new IdentOptions(), logs));
+    private LoopbackServer StartIdent(Action<TcpServerOptions>? configure = null) =>
+        LoopbackServer.Start(logs => new IdentHandler(new ClientStore(_database), new IdentOptions(), logs), configure);
 
     private static async Task<DialogClientResult> RunAsync(
         LoopbackServer server, ScriptedDialogUser user, CancellationToken ct, string service = "ident", TimeSpan? helloTimeout = null)
@@ -51,6 +51,32 @@ public sealed class DialogClientTests : IDisposable
         Assert.Equal([DialogTypes.Say, DialogTypes.Ready, DialogTypes.Echo, DialogTypes.Bye], user.ShownTypes);
         Assert.Equal("hi", user.Shown.Single(m => m.Type == DialogTypes.Echo).Text);
         Assert.Equal("Alice", (await new ClientStore(_database).FindAsync(IPAddress.Loopback))!.Name);
+    }
+
+    [Fact]
+    public async Task Stop_from_a_local_client_stops_the_server()
+    {
+        var ct = TestTimeout.Token();
+        await using var server = StartIdent();
+        var user = new ScriptedDialogUser(["Carol"], ["stop"]);
+
+        var result = await RunAsync(server, user, ct);
+
+        Assert.Equal(DialogClientOutcome.Stopped, result.Outcome);
+    }
+
+    [Fact]
+    public async Task A_stop_the_server_echoes_back_is_told_as_refused()
+    {
+        var ct = TestTimeout.Token();
+        await using var server = StartIdent(o => o.StopPolicy = StopPolicy.None);
+        var user = new ScriptedDialogUser(["Dave"], ["stop"]);
+
+        var result = await RunAsync(server, user, ct);
+
+        Assert.Equal(DialogClientOutcome.StopRefused, result.Outcome);
+        Assert.Equal("stop", user.Shown.Single(m => m.Type == DialogTypes.Echo).Text);
+        Assert.StartsWith("stop came back as data", DialogClient.Describe(result.Outcome), StringComparison.Ordinal);
     }
 
     [Fact]

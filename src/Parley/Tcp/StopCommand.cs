@@ -1,0 +1,9 @@
+namespace Parley.Tcp;
+
+/// <summary>What clients say about the <c>stop</c> command, the same for every service.</summary>
+public static class StopCommand
+{
+    /// <summary>The ending when the server echoed <c>stop</c> back instead of stopping.</summary>
+    public const string RefusedText =
+        "stop came back as data: the server refuses stop from this client (see its --allow-stop) and goes on serving";
+}
