@@ -53,9 +53,9 @@ public sealed partial class AuthHandler
             AuthLog.Registered(_logger, connection.Id, client.Address, name);
             var (token, tokenHash) = SessionTokens.Create();
             // No throttle keys: a new account has no lockout, so the grant always comes.
-            var grant = (await _store.SignInAsync(name, connection.RemoteEndPoint.Address, tokenHash, _options.Sessions, _time.GetUtcNow())
-                .ConfigureAwait(false))!;
-            client.SignedIn(grant.User, tokenHash);
+            var (_, grant) = await _store.SignInAsync(name, connection.RemoteEndPoint.Address, tokenHash, _options.Sessions, _time.GetUtcNow(), [])
+                .ConfigureAwait(false);
+            client.SignedIn(grant!.User, tokenHash);
             await dialog.SendAsync(DialogMessage.Session(token, grant.User, grant.Expires)).ConfigureAwait(false);
             await dialog.SendAsync(DialogMessage.Say($"Welcome, {grant.User}: your account is made and you are signed in.")).ConfigureAwait(false);
             return Attempt.SignedIn;

@@ -64,7 +64,7 @@ public sealed partial class AuthHandler
     /// anyway). Failures prune too: otherwise guesses from ever new addresses would grow the database until somebody
     /// signed in.
     /// </summary>
-    private async Task PruneNowAndThenAsync()
+    private async Task PruneNowAndThenAsync(Client client)
     {
         var now = _time.GetUtcNow();
         var last = Interlocked.Read(ref _lastPrune);
@@ -73,10 +73,18 @@ public sealed partial class AuthHandler
             return;
         }
 
-        var pruned = await _store.PruneAsync(_options.Sessions, now).ConfigureAwait(false);
-        if (pruned > 0)
+        try
         {
-            AuthLog.Pruned(_logger, pruned);
+            var pruned = await _store.PruneAsync(_options.Sessions, now).ConfigureAwait(false);
+            if (pruned > 0)
+            {
+                AuthLog.Pruned(_logger, pruned);
+            }
+        }
+        catch (ParleyDatabaseException e)
+        {
+            // Housekeeping: the answer to this client does not depend on it, and the next check tries again.
+            AuthLog.StoreFailed(_logger, client.Connection.Id, client.Address, "pruning expired sessions: " + e.Message);
         }
     }
 

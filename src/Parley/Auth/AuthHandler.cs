@@ -187,11 +187,7 @@ public sealed partial class AuthHandler : ITcpConnectionHandler
         // An unknown user (registration closed) is checked against the dummy hash: same work, same time, same answer.
         var stored = user?.PasswordHash ?? _dummyHash;
         var text = password.Text!;
-        var (done, (check, upgraded)) = await HashAsync(client, () =>
-        {
-            var check = _hasher.Verify(text, stored);
-            return (check, check == PasswordCheck.ValidNeedsUpgrade ? _hasher.Hash(text) : null);
-        }).ConfigureAwait(false);
+        var (done, check) = await HashAsync(client, () => _hasher.Verify(text, stored)).ConfigureAwait(false);
         if (!done)
         {
             return Attempt.Ended;
@@ -200,24 +196,23 @@ public sealed partial class AuthHandler : ITcpConnectionHandler
         if (user is not null && check != PasswordCheck.Invalid)
         {
             var (token, hash) = SessionTokens.Create();
-            var grant = await _store.SignInAsync(user.Name, connection.RemoteEndPoint.Address, hash, _options.Sessions, _time.GetUtcNow(), upgraded, keys)
+            var (wait, grant) = await _store.SignInAsync(user.Name, connection.RemoteEndPoint.Address, hash, _options.Sessions, _time.GetUtcNow(), keys)
                 .ConfigureAwait(false);
             if (grant is null)
             {
                 // Locked out while this password was checked (guesses on other connections): refused like any other
-                // attempt during a lockout, without telling whether this one was right.
-                var wait = await _store.RetryAfterAsync(keys, _time.GetUtcNow()).ConfigureAwait(false);
-                await RefuseAsync(client, name, Math.Max(1, wait)).ConfigureAwait(false);
+                // attempt during a lockout, after the same work, without telling whether this one was right.
+                await RefuseAsync(client, name, wait).ConfigureAwait(false);
                 return Attempt.Ended;
             }
 
-            if (upgraded is not null && PhcHash.TryParse(user.PasswordHash, out var old))
+            if (check == PasswordCheck.ValidNeedsUpgrade)
             {
-                AuthLog.HashUpgraded(_logger, user.Name, old.Settings.ToString(), _hasher.Settings.ToString());
+                await UpgradeHashAsync(client, user, text).ConfigureAwait(false);
             }
 
             AuthLog.SignedIn(_logger, connection.Id, client.Address, grant.User);
-            await PruneNowAndThenAsync().ConfigureAwait(false);
+            await PruneNowAndThenAsync(client).ConfigureAwait(false);
             client.SignedIn(grant.User, hash);
             await dialog.SendAsync(DialogMessage.Session(token, grant.User, grant.Expires)).ConfigureAwait(false);
             await dialog.SendAsync(DialogMessage.Say(Welcome(user))).ConfigureAwait(false);
@@ -240,7 +235,7 @@ public sealed partial class AuthHandler : ITcpConnectionHandler
         }
 
         AuthLog.LoginFailed(_logger, connection.Id, client.Address, name, user is null ? "no such user" : "wrong password");
-        await PruneNowAndThenAsync().ConfigureAwait(false);
+        await PruneNowAndThenAsync(client).ConfigureAwait(false);
         await dialog.SendAsync(DialogMessage.Error(DialogErrorCodes.LoginFailed, FailedText)).ConfigureAwait(false);
         return Attempt.Failed;
     }
@@ -255,6 +250,33 @@ public sealed partial class AuthHandler : ITcpConnectionHandler
 
         await RefuseAsync(client, name, wait).ConfigureAwait(false);
         return true;
+    }
+
+    /// <summary>
+    /// Stores the password again under the current settings once its sign-in is granted: hashing it before would
+    /// make a right password slower to refuse than a wrong one during a lockout. Skipped when the hashing pool is
+    /// full; the next sign-in tries again.
+    /// </summary>
+    private async Task UpgradeHashAsync(Client client, UserRecord user, string password)
+    {
+        if (!_pool.TryRun(() => _hasher.Hash(password), out var hashing))
+        {
+            return;
+        }
+
+        try
+        {
+            if (await _store.UpgradeHashAsync(user.Name, user.PasswordHash, await hashing.ConfigureAwait(false)).ConfigureAwait(false)
+                && PhcHash.TryParse(user.PasswordHash, out var old))
+            {
+                AuthLog.HashUpgraded(_logger, user.Name, old.Settings.ToString(), _hasher.Settings.ToString());
+            }
+        }
+        catch (ParleyDatabaseException e)
+        {
+            // The sign-in is granted already; the old hash still works, and the next sign-in tries again.
+            AuthLog.StoreFailed(_logger, client.Connection.Id, client.Address, "upgrading the password hash: " + e.Message);
+        }
     }
 
     private async Task RefuseAsync(Client client, string name, int wait)

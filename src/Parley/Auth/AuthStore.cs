@@ -107,34 +107,39 @@ public sealed class AuthStore
 
     /// <summary>
     /// Records a password sign-in: a new session under <paramref name="tokenHash"/>, the account's failure count
-    /// cleared, its last sign-in and this address's last user set, and, when given, the password hash upgraded. When
-    /// any of <paramref name="throttleKeys"/> is locked out by then (failures recorded while this password was being
-    /// checked), nothing is recorded and the result is <see langword="null"/>: the decision and the record are one
-    /// transaction, so checks running side by side cannot slip past a lockout.
+    /// cleared, its last sign-in and this address's last user set. When any of <paramref name="throttleKeys"/> is
+    /// locked out by then (failures recorded while this password was being checked), nothing is recorded and the
+    /// result is the seconds to wait and no grant: the decision and the record are one transaction, so checks running
+    /// side by side cannot slip past a lockout.
     /// </summary>
-    public Task<SessionGrant?> SignInAsync(
-        string name, IPAddress address, byte[] tokenHash, SessionLimits limits, DateTimeOffset now, string? upgradedHash = null,
-        IReadOnlyList<string>? throttleKeys = null, CancellationToken cancellationToken = default) =>
-        _database.WriteAsync<SessionGrant?>((connection, transaction) =>
+    public Task<(int RetryAfter, SessionGrant? Grant)> SignInAsync(
+        string name, IPAddress address, byte[] tokenHash, SessionLimits limits, DateTimeOffset now,
+        IReadOnlyList<string> throttleKeys, CancellationToken cancellationToken = default) =>
+        _database.WriteAsync<(int, SessionGrant?)>((connection, transaction) =>
         {
-            if (throttleKeys is not null && RetryAfter(connection, transaction, throttleKeys, now) > 0)
+            var wait = RetryAfter(connection, transaction, throttleKeys, now);
+            if (wait > 0)
             {
-                return null;
+                return (wait, null);
             }
 
             var key = UserNameRules.Key(name);
             var user = FindUser(connection, transaction, name) ?? throw new ParleyDatabaseException($"the account {name} disappeared");
-            if (upgradedHash is not null)
-            {
-                Sql.Execute(connection, transaction, "UPDATE auth_users SET password_hash = $hash WHERE name_key = $key", ("$hash", upgradedHash), ("$key", key));
-            }
-
             Sql.Execute(connection, transaction, "DELETE FROM auth_throttle WHERE key = $key", ("$key", AccountKey(name)));
             var expires = now + limits.Lifetime;
             InsertSession(connection, transaction, tokenHash, key, address, now, now, limits.Idle, expires);
             Touch(connection, transaction, key, address, now);
-            return new SessionGrant(user.Name, Earliest(expires, now + limits.Idle));
+            return (0, new SessionGrant(user.Name, Earliest(expires, now + limits.Idle)));
         }, cancellationToken);
+
+    /// <summary>
+    /// Replaces <paramref name="name"/>'s password hash with <paramref name="upgradedHash"/> (the same password under
+    /// stronger settings), unless the stored hash is no longer <paramref name="oldHash"/>. Whether it was replaced.
+    /// </summary>
+    public Task<bool> UpgradeHashAsync(string name, string oldHash, string upgradedHash, CancellationToken cancellationToken = default) =>
+        _database.WriteAsync((connection, transaction) => Sql.Execute(connection, transaction,
+            "UPDATE auth_users SET password_hash = $hash WHERE name_key = $key AND password_hash = $old",
+            ("$hash", upgradedHash), ("$key", UserNameRules.Key(name)), ("$old", oldHash)) == 1, cancellationToken);
 
     /// <summary>
     /// Checks a session token and, when it is valid, replaces it with <paramref name="newTokenHash"/> at once (the
@@ -257,7 +262,7 @@ public sealed class AuthStore
     }
 
     private static int RetryAfter(SqliteConnection connection, SqliteTransaction? transaction, IReadOnlyList<string> keys, DateTimeOffset now) =>
-        keys.Max(key => ThrottlePolicy.RetryAfter(FindThrottle(connection, transaction, key), now));
+        keys.Select(key => ThrottlePolicy.RetryAfter(FindThrottle(connection, transaction, key), now)).DefaultIfEmpty(0).Max();
 
     private static ThrottleState? FindThrottle(SqliteConnection connection, SqliteTransaction? transaction, string key)
     {

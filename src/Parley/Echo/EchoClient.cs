@@ -42,6 +42,10 @@ public static class EchoClient
     {
         private readonly MessageStream? _messages = mode == EchoMode.Framed ? new MessageStream(connection.Stream, maxMessageBytes) : null;
         private volatile int _command; // a LineCommand, once sent
+        private string? _commandLine; // the line that carried it
+        private readonly byte[] _tail = new byte[8]; // the last bytes received (line mode)
+        private int _tailLength;
+        private string? _lastMessage; // the last message received (framed mode)
         private volatile bool _inputEnded;
         private long _sent;
         private long _returned;
@@ -87,8 +91,7 @@ public static class EchoClient
             return (LineCommand)_command switch
             {
                 LineCommand.Exit => EchoClientOutcome.Exited,
-                // A server that stops owes nothing for the stop line; one that refuses echoes it back.
-                LineCommand.Stop when Returned > Sent => EchoClientOutcome.StopRefused,
+                LineCommand.Stop when StopCameBack() => EchoClientOutcome.StopRefused,
                 LineCommand.Stop => EchoClientOutcome.Stopped,
                 _ when !_inputEnded => EchoClientOutcome.ServerClosed,
                 _ => Returned < Sent ? EchoClientOutcome.Incomplete : EchoClientOutcome.InputEnded,
@@ -102,6 +105,7 @@ public static class EchoClient
                 var command = mode == EchoMode.Raw ? LineCommand.None : AsCommand(line);
                 if (command != LineCommand.None)
                 {
+                    _commandLine = line;
                     _command = (int)command;
                 }
 
@@ -143,6 +147,7 @@ public static class EchoClient
 
                 await output.WriteAsync(buffer.AsMemory(0, received), cancellationToken).ConfigureAwait(false);
                 await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                KeepTail(buffer.AsSpan(0, received));
                 Interlocked.Add(ref _returned, received);
                 EchoLog.ClientReceived(logger, received);
             }
@@ -155,9 +160,34 @@ public static class EchoClient
                 var bytes = Utf8.GetBytes(message + "\n");
                 await output.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
                 await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                _lastMessage = message;
                 Interlocked.Increment(ref _returned);
                 EchoLog.ClientMessageReceived(logger, bytes.Length - 1);
             }
+        }
+
+        /// <summary>
+        /// Whether the server echoed the stop line back, as a server that refuses <c>stop</c> does: it owes nothing for
+        /// the line when it stops, so what came back is everything sent and then exactly that line.
+        /// </summary>
+        private bool StopCameBack()
+        {
+            if (_messages is not null)
+            {
+                return Returned == Sent + 1 && _lastMessage == _commandLine;
+            }
+
+            var line = Utf8.GetBytes(_commandLine + "\n");
+            return Returned == Sent + line.Length && _tail.AsSpan(0, _tailLength).EndsWith(line);
+        }
+
+        private void KeepTail(ReadOnlySpan<byte> received)
+        {
+            var keep = Math.Min(_tailLength, _tail.Length - Math.Min(received.Length, _tail.Length));
+            _tail.AsSpan(_tailLength - keep, keep).CopyTo(_tail);
+            var take = received[^Math.Min(received.Length, _tail.Length - keep)..];
+            take.CopyTo(_tail.AsSpan(keep));
+            _tailLength = keep + take.Length;
         }
 
         public ValueTask DisposeAsync() => _messages?.DisposeAsync() ?? ValueTask.CompletedTask;

@@ -5,5 +5,5 @@ public static class StopCommand
 {
     /// <summary>The ending when the server echoed <c>stop</c> back instead of stopping.</summary>
     public const string RefusedText =
-        "stop came back as data: the server refuses stop from this client (see its --allow-stop) and goes on serving";
+        "stop came back as data: the server did not take it as a command and goes on serving (see its --allow-stop)";
 }

@@ -92,22 +92,26 @@ public sealed class EchoProcessTests
         Assert.Contains("Server stopped", server.StandardError, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_refused_stop_is_an_error_at_the_client_and_the_server_goes_on()
+    [Theory]
+    [InlineData("line")]
+    [InlineData("length")]
+    public async Task A_refused_stop_is_an_error_at_the_client_and_the_server_goes_on(string framing)
     {
         var ct = TestTimeout.Token();
-        var (server, port) = await EchoServerProcess.StartAsync(ct, "--allow-stop", "none");
+        var (server, port) = await EchoServerProcess.StartAsync(ct, "--allow-stop", "none", "--framing", framing);
         await using var _ = server;
 
-        var (stopExit, stop) = await ParleyProcess.RunAsync("bye\nstop\n", ct, "client", "--port", $"{port}", "--host", "127.0.0.1");
-        var (laterExit, later) = await ParleyProcess.RunAsync("still there?\n", ct, "client", "--port", $"{port}", "--host", "127.0.0.1");
+        var (stopExit, stop) = await ParleyProcess.RunAsync(
+            "bye\nStop\n", ct, "client", "--port", $"{port}", "--host", "127.0.0.1", "--framing", framing);
+        var (laterExit, later) = await ParleyProcess.RunAsync(
+            "still there?\n", ct, "client", "--port", $"{port}", "--host", "127.0.0.1", "--framing", framing);
         await using var __ = stop;
         await using var ___ = later;
 
         Assert.Equal(1, stopExit);
-        Assert.Equal("bye\nstop\n", stop.StandardOutput);
+        Assert.Equal("bye\nStop\n", stop.StandardOutput);
         Assert.EndsWith(
-            $"\nparley: connection to 127.0.0.1:{port} ended: stop came back as data: the server refuses stop from this client (see its --allow-stop) and goes on serving\n",
+            $"\nparley: connection to 127.0.0.1:{port} ended: stop came back as data: the server did not take it as a command and goes on serving (see its --allow-stop)\n",
             stop.StandardError, StringComparison.Ordinal);
         Assert.Equal(0, laterExit);
         Assert.Equal("still there?\n", later.StandardOutput);

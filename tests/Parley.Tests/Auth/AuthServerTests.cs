@@ -241,10 +241,13 @@ public sealed class AuthServerTests : IDisposable
     [Fact]
     public async Task Guesses_sent_at_the_same_moment_on_many_connections_get_no_more_answers_than_the_limit()
     {
-        // Failures are recorded when a check ends; of twenty guesses checked side by side, only the limit may be answered.
+        // Failures are recorded when a check ends. The hashing worker is held until all twenty guesses wait for it, so
+        // every one has passed the check made before hashing; of the twenty, only the limit may be answered.
         var ct = TestTimeout.Token();
         await AddUserAsync("ivan", "ivans password");
-        await using var server = StartAuth();
+        using var pool = new PasswordHashingPool(workers: 1, queueLength: 32);
+        using var gate = new ManualResetEventSlim();
+        await using var server = StartAuth(pool: pool);
         var staged = new List<DialogTestClient>();
         for (var i = 0; i < 20; i++)
         {
@@ -255,13 +258,67 @@ public sealed class AuthServerTests : IDisposable
             staged.Add(client);
         }
 
+        Assert.True(pool.TryRun(() => gate.Wait(TimeSpan.FromSeconds(30), ct), out var held));
         await Task.WhenAll(staged.Select(c => c.AnswerAsync("password", "a guess", ct)));
+        await Poll.UntilAsync(() => pool.Queued == 20, "twenty checks queued");
+        gate.Set();
         var replies = await Task.WhenAll(staged.Select(async c => (await c.ReceiveAsync(ct))!));
 
+        Assert.True(await held);
         Assert.Equal(5, replies.Count(r => r.Code == DialogErrorCodes.LoginFailed));
         Assert.Equal(15, replies.Count(r => r.Code == DialogErrorCodes.Throttled));
         Assert.Equal(5, server.Logs.Events("LoginFailed").Count);
         foreach (var client in staged)
+        {
+            await client.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_right_password_checked_while_the_lockout_began_is_refused_like_a_wrong_one()
+    {
+        // One hashing worker, held: five wrong guesses, a second hold, then the right password queue behind it, all
+        // past the check made before hashing. The guesses are answered and set off the lockout; then the right
+        // password is checked, and its sign-in must find the account locked.
+        var ct = TestTimeout.Token();
+        await AddUserAsync("olga", "olgas password");
+        using var pool = new PasswordHashingPool(workers: 1, queueLength: 16);
+        using var first = new ManualResetEventSlim();
+        using var second = new ManualResetEventSlim();
+        await using var server = StartAuth(pool: pool);
+        var clients = new List<DialogTestClient>();
+        for (var i = 0; i < 6; i++)
+        {
+            var client = await AuthTestClient.ConnectAsync(server, Client(100 + i), ct);
+            await client.ExpectAsync(DialogTypes.Ask, ct, "username");
+            await client.AnswerAsync("username", "olga", ct);
+            await client.ExpectAsync(DialogTypes.Ask, ct, "password");
+            clients.Add(client);
+        }
+
+        Assert.True(pool.TryRun(() => first.Wait(TimeSpan.FromSeconds(30), ct), out var firstHeld));
+        await Poll.UntilAsync(() => pool.Running == 1 && pool.Queued == 0, "the worker held");
+        for (var i = 0; i < 5; i++)
+        {
+            await clients[i].AnswerAsync("password", "a guess", ct);
+            var queued = i + 1;
+            await Poll.UntilAsync(() => pool.Queued == queued, $"{queued} checks queued");
+        }
+
+        Assert.True(pool.TryRun(() => second.Wait(TimeSpan.FromSeconds(30), ct), out var secondHeld));
+        await clients[5].AnswerAsync("password", "olgas password", ct);
+        await Poll.UntilAsync(() => pool.Queued == 7, "the right password queued");
+        first.Set();
+        var guesses = await Task.WhenAll(clients[..5].Select(async c => (await c.ReceiveAsync(ct))!));
+        second.Set();
+        var right = (await clients[5].ReceiveAsync(ct))!;
+
+        Assert.True(await firstHeld && await secondHeld);
+        Assert.All(guesses, r => Assert.Equal(DialogErrorCodes.LoginFailed, r.Code));
+        Assert.Equal(DialogErrorCodes.Throttled, right.Code);
+        Assert.Equal(30, right.RetryAfter);
+        Assert.False(server.Logs.Has("SignedIn"));
+        foreach (var client in clients)
         {
             await client.DisposeAsync();
         }
