@@ -14,28 +14,74 @@ namespace Parley.Benchmarks.Chat;
 /// the relaying itself is measured. <c>members</c> raw UDP members join; <c>senders</c> of them then send
 /// <c>messages</c> messages each, all at once; every member reads on its own. Prints datagrams relayed per second,
 /// the time from the first message sent to the last one delivered, and how many deliveries were lost (UDP may drop
-/// under load: a full socket buffer drops silently). Bounded in count and time; loopback only.
+/// under load: a full socket buffer drops silently). Then the same against <see cref="BareRelay"/>, the baseline of
+/// the same run. Bounded in count and time; loopback only.
 /// </summary>
 public static class ChatLoad
 {
-    public static async Task<int> RunAsync(int memberCount, int senders, int messages)
+    public static async Task<int> RunAsync(int memberCount, int senders, int messages, int rounds = 3)
     {
-        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+        var parley = new List<double>();
+        var baseline = new List<double>();
+        var failed = 0;
+        for (var round = 1; round <= rounds; round++)
+        {
+            // Alternate which goes first, so that neither always runs on a warmer machine.
+            foreach (var isParley in round % 2 == 1 ? [true, false] : (bool[])[false, true])
+            {
+                Console.WriteLine(isParley ? $"round {round}, Parley's chat server:" : $"round {round}, baseline, a bare relay (no nicknames, order, limits or notices):");
+                var (perSecond, lost) = isParley
+                    ? await MeasureParleyAsync(memberCount, senders, messages, limit.Token)
+                    : await MeasureBareAsync(memberCount, senders, messages, limit.Token);
+                (isParley ? parley : baseline).Add(perSecond);
+                failed |= lost;
+            }
+        }
+
+        var (p, b) = (Median(parley), Median(baseline));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"median of {rounds} rounds: Parley {p:0} datagrams/s, baseline {b:0}: {p / b:0.00} times the baseline"));
+        return failed;
+    }
+
+    private static async Task<(double PerSecond, int Failed)> MeasureParleyAsync(int memberCount, int senders, int messages, CancellationToken cancellationToken)
+    {
         var handler = new ChatHandler(new ChatServerOptions { Rate = 1e9, Burst = 1e9, History = 0, MaxMembers = memberCount }, NullLoggerFactory.Instance);
         await using var server = new UdpServer(new UdpServerOptions { Address = IPAddress.Loopback, Port = 0 }, handler, NullLoggerFactory.Instance);
         server.Start();
+        return await MeasureAsync(server.EndPoint, () => server.DatagramsSent, memberCount, senders, messages, cancellationToken);
+    }
+
+    private static async Task<(double PerSecond, int Failed)> MeasureBareAsync(int memberCount, int senders, int messages, CancellationToken cancellationToken)
+    {
+        using var bare = BareRelay.Start();
+        return await MeasureAsync(bare.EndPoint, () => bare.DatagramsSent, memberCount, senders, messages, cancellationToken);
+    }
+
+    private static double Median(List<double> values)
+    {
+        values.Sort();
+        return values.Count % 2 == 1 ? values[values.Count / 2] : (values[values.Count / 2 - 1] + values[values.Count / 2]) / 2;
+    }
+
+    private static async Task<(double PerSecond, int Failed)> MeasureAsync(
+        IPEndPoint endPoint, Func<long> relayed, int memberCount, int senders, int messages, CancellationToken cancellationToken)
+    {
         var members = new List<Member>();
         try
         {
             for (var i = 0; i < memberCount; i++)
             {
-                members.Add(await Member.JoinAsync(server.EndPoint, $"m{i}", limit.Token));
+                members.Add(await Member.JoinAsync(endPoint, $"m{i}", cancellationToken));
             }
 
-            // Let the join notices land, then count only the burst.
-            while (members.Select((m, i) => m.Received >= memberCount - i).Any(done => !done))
+            // Let the join notices land (the bare relay sends none: it waits until every member is known), then count
+            // only the burst.
+            var settled = Stopwatch.StartNew();
+            while (members.Select((m, i) => m.Received >= memberCount - i).Any(done => !done) && settled.Elapsed < TimeSpan.FromSeconds(2))
             {
-                await Task.Delay(10, limit.Token);
+                await Task.Delay(10, cancellationToken);
             }
 
             foreach (var member in members)
@@ -44,14 +90,14 @@ public static class ChatLoad
             }
 
             var expected = (long)senders * messages * (memberCount - 1);
-            var relayedBefore = server.DatagramsSent;
+            var relayedBefore = relayed();
             var startedAt = Member.Now();
             var clock = Stopwatch.StartNew();
             await Task.WhenAll(members.Take(senders).Select(sender => Task.Run(async () =>
             {
                 for (var n = 0; n < messages; n++)
                 {
-                    await sender.SendAsync($"message {n}", limit.Token);
+                    await sender.SendAsync($"message {n}", cancellationToken);
                 }
             })));
             var sent = clock.Elapsed;
@@ -61,7 +107,7 @@ public static class ChatLoad
             var quietSince = Stopwatch.StartNew();
             while (delivered < expected && quietSince.Elapsed < TimeSpan.FromSeconds(1))
             {
-                await Task.Delay(5, limit.Token);
+                await Task.Delay(5, cancellationToken);
                 var now = members.Sum(m => (long)m.Received);
                 if (now != delivered)
                 {
@@ -74,8 +120,9 @@ public static class ChatLoad
             var c = CultureInfo.InvariantCulture;
             Console.WriteLine(string.Create(c, $"{memberCount} members, {senders} senders x {messages} messages = {senders * messages} messages, {expected} deliveries expected"));
             Console.WriteLine(string.Create(c, $"sent in {sent.TotalMilliseconds:0} ms; last delivery after {elapsed.TotalMilliseconds:0} ms"));
-            Console.WriteLine(string.Create(c, $"{(server.DatagramsSent - relayedBefore) / elapsed.TotalSeconds:0} datagrams relayed per second; {delivered} delivered, {expected - delivered} lost ({100.0 * (expected - delivered) / expected:0.###} %)"));
-            return delivered == expected ? 0 : 1;
+            var perSecond = (relayed() - relayedBefore) / elapsed.TotalSeconds;
+            Console.WriteLine(string.Create(c, $"{perSecond:0} datagrams relayed per second; {delivered} delivered, {expected - delivered} lost ({100.0 * (expected - delivered) / expected:0.###} %)"));
+            return (perSecond, delivered == expected ? 0 : 1);
         }
         finally
         {
