@@ -67,6 +67,22 @@ public sealed partial class ChatClient
                 socket.Dispose();
                 failures.Add(new ChatJoinException($"cannot join the chat at {target}: {e.Message}", ChatJoinFailure.NoAnswer, e.Message, e));
             }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && socket.Connected)
+            {
+                // Interrupted (Ctrl+C) during the handshake: the server may have taken the /join already. Leave, so that
+                // the others are not shown a member who is gone until it times out; a /leave from a stranger is ignored.
+                try
+                {
+                    socket.Send(Encoding.UTF8.GetBytes(Padded("/leave")));
+                }
+                catch (SocketException)
+                {
+                    // Nothing to leave: the address is unreachable.
+                }
+
+                socket.Dispose();
+                throw;
+            }
             catch
             {
                 socket.Dispose();

@@ -82,6 +82,26 @@ public sealed class ChatClientTests
     }
 
     [Fact]
+    public async Task Interrupted_while_joining_the_client_leaves_so_that_no_member_is_left_behind()
+    {
+        // Ctrl+C between the server taking the /join and its welcome arriving: the others must not keep seeing a
+        // member that is gone until it times out.
+        var ct = TestTimeout.Token();
+        using var server = new FakeChatServer();
+        using var interrupt = new CancellationTokenSource();
+
+        var joining = Join(server.Port, "bob", interrupt.Token);
+        var (join, from) = await server.ReceiveAsync(ct);
+        await interrupt.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => joining);
+        var (leave, leaver) = await server.ReceiveAsync(ct);
+        Assert.Equal("/join bob", join);
+        Assert.Equal("/leave", leave);
+        Assert.Equal(from, leaver);
+    }
+
+    [Fact]
     public async Task The_client_pings_every_ping_interval_and_reports_a_silent_server_and_its_return()
     {
         var ct = TestTimeout.Token();
