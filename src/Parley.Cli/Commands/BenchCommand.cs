@@ -112,26 +112,26 @@ internal static class BenchCommand
         return ExitCodes.Ok;
     }
 
-    private static Option<TimeSpan> ZeroOrDuration(string name, string description, TimeSpan defaultValue) => new(name)
+    private static Option<Duration> ZeroOrDuration(string name, string description, TimeSpan defaultValue) => new(name)
     {
         Description = description,
         HelpName = "duration",
-        DefaultValueFactory = _ => defaultValue,
+        DefaultValueFactory = _ => new Duration(defaultValue),
         CustomParser = result =>
         {
             var text = result.Tokens.Count > 0 ? result.Tokens[0].Value.Trim() : "";
             if (text is "0" or "0s" or "0ms")
             {
-                return TimeSpan.Zero;
+                return new Duration(TimeSpan.Zero);
             }
 
             if (DurationParser.TryParse(text, out var value, out var reason))
             {
-                return value;
+                return new Duration(value);
             }
 
             result.AddError($"{name}: {reason}");
-            return defaultValue;
+            return new Duration(defaultValue);
         },
     };
 }

@@ -27,7 +27,7 @@ internal sealed class ConnectEndpointOptions
 
     private readonly Option<int> _port;
 
-    private readonly Option<TimeSpan> _timeout;
+    private readonly Option<Duration> _timeout;
 
     private readonly Option<bool> _noPrompt = new("--no-prompt")
     {

@@ -28,12 +28,13 @@ internal static class OptionFactory
         },
     };
 
-    public static Option<TimeSpan> Duration(string name, string description, TimeSpan defaultValue) => new(name)
+    /// <summary>A duration such as 500ms, 5s or 2m; help shows its default the same way.</summary>
+    public static Option<Duration> Duration(string name, string description, TimeSpan defaultValue) => new(name)
     {
         Description = description,
         HelpName = "duration",
-        DefaultValueFactory = _ => defaultValue,
-        CustomParser = ParseDuration,
+        DefaultValueFactory = _ => new Duration(defaultValue),
+        CustomParser = result => new Duration(ParseDuration(result)),
     };
 
     public static Option<TimeSpan?> OptionalDuration(string name, string description) => new(name)
@@ -84,8 +85,6 @@ internal static class OptionFactory
             return match;
         },
     };
-
-    public static string Describe(TimeSpan duration) => Parley.Diagnostics.Durations.Format(duration);
 
     private static TimeSpan ParseDuration(ArgumentResult result)
     {

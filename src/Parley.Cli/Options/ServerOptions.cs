@@ -12,17 +12,17 @@ internal sealed class ServerOptions
         "--allow-stop", "Which clients may stop the server with 'stop': local (loopback addresses only), any, or none",
         "local", "local", "any", "none");
 
-    private readonly Option<TimeSpan?> _idleTimeout;
+    private readonly Option<Duration?> _idleTimeout;
 
     public ServerOptions(int builtInPort, TimeSpan? defaultIdleTimeout = null)
     {
         _endpoint = new ListenEndpointOptions(builtInPort, "TCP");
-        _idleTimeout = new Option<TimeSpan?>("--idle-timeout")
+        _idleTimeout = new Option<Duration?>("--idle-timeout")
         {
-            Description = "Close a client that has sent nothing for this long, e.g. 30s or 5m, or off (default: "
-                + (defaultIdleTimeout is { } d ? OptionFactory.Describe(d) : "off") + ")",
+            Description = "Close a client that has sent nothing for this long, e.g. 30s or 5m, or off"
+                + (defaultIdleTimeout is null ? " (default: off)" : ""),
             HelpName = "duration",
-            DefaultValueFactory = _ => defaultIdleTimeout,
+            DefaultValueFactory = _ => defaultIdleTimeout is { } d ? new Duration(d) : null,
             CustomParser = result =>
             {
                 var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
@@ -33,7 +33,7 @@ internal sealed class ServerOptions
 
                 if (DurationParser.TryParse(text, out var duration, out var reason))
                 {
-                    return duration;
+                    return new Duration(duration);
                 }
 
                 result.AddError($"--idle-timeout: {reason}");
@@ -66,7 +66,7 @@ internal sealed class ServerOptions
             PortTries = tries,
             Transform = Tls.Read(result, address),
             StopPolicy = Enum.Parse<StopPolicy>(result.GetValue(_allowStop)!, ignoreCase: true),
-            IdleTimeout = result.GetValue(_idleTimeout),
+            IdleTimeout = result.GetValue(_idleTimeout)?.Value,
         };
     }
 }

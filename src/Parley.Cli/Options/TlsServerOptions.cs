@@ -25,7 +25,7 @@ internal sealed class TlsServerOptions
         HelpName = "path",
     };
 
-    private readonly Option<TimeSpan> _handshakeTimeout = OptionFactory.Duration(
+    private readonly Option<Duration> _handshakeTimeout = OptionFactory.Duration(
         "--tls-handshake-timeout", "With --tls: how long a client has to complete the TLS handshake", TimeSpan.FromSeconds(10));
 
     public void AddTo(Command command)

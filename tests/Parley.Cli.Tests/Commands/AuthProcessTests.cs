@@ -286,6 +286,8 @@ public sealed class AuthProcessTests
         await using var _ = help;
 
         Assert.Equal(0, exit);
-        Assert.Contains("(default: 5 min 00 s)", help.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("or off [default: 5m]", help.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("TLS handshake [default: 10s]", help.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("00:", help.StandardOutput, StringComparison.Ordinal);
     }
 }

@@ -19,6 +19,22 @@ public sealed class DurationParserTests
     }
 
     [Theory]
+    [InlineData(1, "1ms")]
+    [InlineData(1500, "1500ms")]
+    [InlineData(5000, "5s")]
+    [InlineData(90_000, "90s")]
+    [InlineData(300_000, "5m")]
+    [InlineData(28_800_000, "8h")]
+    public void A_duration_is_shown_as_it_is_written_and_reads_back_the_same(double milliseconds, string shown)
+    {
+        var duration = TimeSpan.FromMilliseconds(milliseconds);
+
+        Assert.Equal(shown, new Duration(duration).ToString());
+        Assert.True(DurationParser.TryParse(shown, out var read, out _));
+        Assert.Equal(duration, read);
+    }
+
+    [Theory]
     [InlineData("0")]
     [InlineData("0.5ms")]
     [InlineData("721h")]
