@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 
 namespace Parley.Cli.Sessions;
@@ -7,10 +8,14 @@ namespace Parley.Cli.Sessions;
 /// <c>$XDG_CONFIG_HOME/parley</c> (default <c>~/.config/parley</c>). The file is readable by its owner only (0600,
 /// in a 0700 folder) and is always replaced whole: written to a temporary file beside it, flushed to disk, then
 /// renamed over it, so a crash leaves either the old file or the new one. A file that cannot be read is set aside
-/// as <c>sessions.json.unreadable</c> when the next token is saved, never silently overwritten.
+/// as <c>sessions.json.unreadable</c> when the next token is saved, never silently overwritten. Each change is read,
+/// made and written holding <c>sessions.json.lock</c>, so that clients saving tokens at the same moment (two
+/// terminals, two servers) do not lose one another's updates.
 /// </summary>
 internal sealed class SessionFile(string path, TextWriter warnings)
 {
+    private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(10);
+
     public string Path { get; } = System.IO.Path.GetFullPath(path);
 
     /// <summary><c>$XDG_CONFIG_HOME/parley/sessions.json</c>, or <c>~/.config/parley/sessions.json</c>.</summary>
@@ -49,10 +54,11 @@ internal sealed class SessionFile(string path, TextWriter warnings)
 
     private void Update(Action<SessionFileContent> change)
     {
-        var content = Load(out var unreadable);
-        change(content);
         try
         {
+            using var held = Lock();
+            var content = Load(out var unreadable);
+            change(content);
             if (unreadable)
             {
                 File.Move(Path, Path + ".unreadable", overwrite: true);
@@ -64,6 +70,31 @@ internal sealed class SessionFile(string path, TextWriter warnings)
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             warnings.WriteLine($"parley: could not save the session file {Path}: {e.Message}");
+        }
+    }
+
+    /// <summary>Takes <c>sessions.json.lock</c> (an advisory lock, released when the stream closes), waiting for another client's change.</summary>
+    private FileStream Lock()
+    {
+        var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        CreateFolder();
+        var started = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            try
+            {
+                return new FileStream(Path + ".lock", options);
+            }
+            catch (IOException) when (Stopwatch.GetElapsedTime(started) < LockTimeout && File.Exists(Path + ".lock"))
+            {
+                // Another client is changing the file: its change takes milliseconds.
+                Thread.Sleep(10);
+            }
         }
     }
 
@@ -100,7 +131,7 @@ internal sealed class SessionFile(string path, TextWriter warnings)
         return new SessionFileContent();
     }
 
-    private void Save(SessionFileContent content)
+    private void CreateFolder()
     {
         var folder = System.IO.Path.GetDirectoryName(Path)!;
         if (!Directory.Exists(folder))
@@ -114,7 +145,11 @@ internal sealed class SessionFile(string path, TextWriter warnings)
                 Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             }
         }
+    }
 
+    private void Save(SessionFileContent content)
+    {
+        var folder = System.IO.Path.GetDirectoryName(Path)!;
         var temporary = System.IO.Path.Combine(folder, $".{System.IO.Path.GetFileName(Path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
