@@ -33,13 +33,22 @@ public sealed partial class ChatHandler
             return;
         }
 
-        var member = new ChatMember(nickname, from, new TokenBucket(_options.Rate, _options.Burst, _time), _time.GetTimestamp())
+        // The /join itself is the member's first message. Leaving and joining again keeps the bucket: otherwise a
+        // flood could go on by rejoining, each time with a full one.
+        var bucket = _room.BucketFor(from, () => new TokenBucket(_options.Rate, _options.Burst, _time));
+        if (!bucket.TryTake())
+        {
+            _room.KeepBucket(from, bucket);
+            ChatLog.JoinRefused(_logger, from, nickname, "rejoining too fast");
+            await ReplyAsync(from, ChatReplies.TooFast(_options.Rate, _options.Burst), ending, size).ConfigureAwait(false);
+            return;
+        }
+
+        var member = new ChatMember(nickname, from, bucket, _time.GetTimestamp())
         {
             Ending = ending,
         };
 
-        // The /join itself is the member's first message.
-        member.Bucket.TryTake();
         _room.Add(member);
         MembersChanged();
         ChatLog.Joined(_logger, nickname, from, _room.Count);

@@ -41,7 +41,7 @@ public sealed partial class ChatHandler : IUdpDatagramHandler
         _options = options;
         _logger = loggerFactory.CreateLogger("Parley.Chat");
         _time = timeProvider ?? TimeProvider.System;
-        _room = new ChatRoom(options.History);
+        _room = new ChatRoom(options.History, options.MaxMembers);
     }
 
     /// <inheritdoc />

@@ -3,12 +3,13 @@ using System.Net;
 namespace Parley.Chat;
 
 /// <summary>
-/// The chat's state, without I/O: members by address and by nickname, and the last public messages. Not
-/// thread-safe: <see cref="ChatHandler"/> serialises access.
+/// The chat's state, without I/O: members by address and by nickname, the last public messages, and the rate-limit
+/// buckets of members who left lately. Not thread-safe: <see cref="ChatHandler"/> serialises access.
 /// </summary>
-internal sealed class ChatRoom(int historyLength)
+internal sealed class ChatRoom(int historyLength, int maxMembers)
 {
     private readonly Dictionary<IPEndPoint, ChatMember> _byEndPoint = [];
+    private readonly Dictionary<IPEndPoint, TokenBucket> _departed = [];
     private readonly Dictionary<string, ChatMember> _byNickname = new(Parley.Chat.Nicknames.Comparer);
     private readonly Queue<string> _history = new();
 
@@ -17,6 +18,9 @@ internal sealed class ChatRoom(int historyLength)
     public IEnumerable<ChatMember> Members => _byEndPoint.Values;
 
     public IReadOnlyCollection<string> History => _history;
+
+    /// <summary>How many departed members' buckets are kept.</summary>
+    public int DepartedCount => _departed.Count;
 
     public ChatMember? Find(IPEndPoint endPoint) => _byEndPoint.GetValueOrDefault(endPoint);
 
@@ -28,11 +32,36 @@ internal sealed class ChatRoom(int historyLength)
         _byNickname.Add(member.Nickname, member);
     }
 
+    /// <summary>Removes a member, keeping its rate-limit bucket until it has filled up again.</summary>
     public void Remove(ChatMember member)
     {
         _byEndPoint.Remove(member.EndPoint);
         _byNickname.Remove(member.Nickname);
+        if (_departed.Count >= maxMembers)
+        {
+            // A full bucket is the same as a new one: forget those. Past a bound (a flood of joins and leaves from
+            // ever new addresses), forget others too, as many as it takes, rather than grow.
+            foreach (var (endPoint, bucket) in _departed)
+            {
+                if (bucket.IsFull || _departed.Count >= 4 * maxMembers)
+                {
+                    _departed.Remove(endPoint);
+                }
+            }
+        }
+
+        _departed[member.EndPoint] = member.Bucket;
     }
+
+    /// <summary>
+    /// The bucket for a member joining from <paramref name="endPoint"/>: the one it left with, if it left lately, so
+    /// that leaving and joining again does not reset its rate limit; otherwise <paramref name="create"/>'s.
+    /// </summary>
+    public TokenBucket BucketFor(IPEndPoint endPoint, Func<TokenBucket> create) =>
+        _departed.Remove(endPoint, out var bucket) ? bucket : create();
+
+    /// <summary>Keeps the bucket of a join that was refused, as if the joiner had left again.</summary>
+    public void KeepBucket(IPEndPoint endPoint, TokenBucket bucket) => _departed[endPoint] = bucket;
 
     public void Rename(ChatMember member, string nickname)
     {

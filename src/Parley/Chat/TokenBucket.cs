@@ -26,6 +26,16 @@ internal sealed class TokenBucket
 
     public double Capacity { get; }
 
+    /// <summary>Whether the bucket holds all its tokens: then it is no different from a new one.</summary>
+    public bool IsFull
+    {
+        get
+        {
+            Refill();
+            return _tokens >= Capacity;
+        }
+    }
+
     /// <summary>Takes a token if there is one.</summary>
     public bool TryTake()
     {

@@ -290,6 +290,43 @@ public sealed class ChatServerTests
     }
 
     [Fact]
+    public async Task Leaving_and_joining_again_does_not_refill_the_rate_limit()
+    {
+        var ct = TestTimeout.Token();
+        var time = new FakeTimeProvider();
+        await using var chat = LoopbackChat.Start(o => (o.Rate, o.Burst) = (20, 40), time);
+        await using var alice = await chat.JoinAsync("alice", ct);
+        await using var bob = await chat.JoinAsync("bob", ct);
+        await alice.DrainAsync(ct);
+
+        // The /join took one token of bob's 40, 38 messages and the /leave take the rest.
+        for (var i = 1; i <= 38; i++)
+        {
+            await bob.SendAsync($"message {i}", ct);
+        }
+
+        await bob.SendAsync("/leave", ct);
+        var rejoin = "/join bob".PadRight(64);
+        await bob.SendAsync(rejoin, ct);
+        var toBob = new List<string>();
+        while (toBob.Count == 0 || !toBob[^1].StartsWith('!'))
+        {
+            toBob.Add(await bob.ReceiveAsync(ct));
+        }
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        await bob.SendAsync(rejoin, ct);
+        var welcome = await bob.ReceiveAsync(ct);
+        var toAlice = await alice.DrainAsync(ct);
+
+        Assert.Equal("! too fast: messages dropped", toBob[^1]);
+        Assert.StartsWith("* you joined as bob ", welcome, StringComparison.Ordinal);
+        Assert.Equal(38, toAlice.Count(l => l.StartsWith("<bob> message ", StringComparison.Ordinal)));
+        Assert.Equal(["* bob left", "* bob joined"], toAlice.Where(l => l.StartsWith("* bob", StringComparison.Ordinal)));
+        Assert.True(chat.Logs.Has("JoinRefused", r => r.Message.Contains("rejoining too fast", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task The_member_limit_refuses_one_more_member()
     {
         var ct = TestTimeout.Token();
