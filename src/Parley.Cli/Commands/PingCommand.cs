@@ -40,6 +40,7 @@ internal static class PingCommand
         var connectTimeout = OptionFactory.Duration("--connect-timeout", "How long to wait for each address to accept the connection", TimeSpan.FromSeconds(5));
         var replyTimeout = OptionFactory.Duration("--reply-timeout", "How long to wait, once connected, for the whole echo to come back", TimeSpan.FromSeconds(5));
         var logging = new LoggingOptions(defaultLevel: "warning");
+        var tls = new TlsClientOptionSet();
 
         var command = new Command(
             "ping",
@@ -48,6 +49,7 @@ internal static class PingCommand
         {
             host, port, count, interval, size, raw, framing, json, v4, v6, connectTimeout, replyTimeout,
         };
+        tls.AddTo(command);
         logging.AddTo(command);
         command.Validators.Add(result =>
         {
@@ -106,6 +108,7 @@ internal static class PingCommand
                 {
                     Timeout = result.GetValue(connectTimeout),
                     AddressFamily = result.GetValue(v4) ? AddressFamily.InterNetwork : result.GetValue(v6) ? AddressFamily.InterNetworkV6 : null,
+                    Tls = tls.Read(result, console, !console.IsInputRedirected, result.GetValue(connectTimeout)),
                 },
                 ReplyTimeout = result.GetValue(replyTimeout),
             };
@@ -177,6 +180,11 @@ internal static class PingCommand
                 addresses => text?.Header(pinger.Target, addresses),
                 probe => text?.Probe(probe),
                 interrupted.Token);
+        }
+        catch (Tls.TlsException e)
+        {
+            // A certificate refused or not trusted: no network condition, so no probe goes on.
+            throw new CliException(e.Message);
         }
         catch (ConnectException e)
         {

@@ -63,6 +63,7 @@ internal static class PingJson
             EchoMode.Framed => "framed",
             _ => "line",
         });
+        writer.WriteBoolean("tls", options.Connect.Tls is not null);
         writer.WriteNumber("size", options.Size);
         writer.WriteNumber("count", options.Count);
         writer.WriteNumber("intervalMs", Ms(options.Interval));

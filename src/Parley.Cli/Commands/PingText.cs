@@ -21,7 +21,8 @@ internal sealed class PingText(TextWriter output, PingOptions options)
         };
         var count = options.Count == 0 ? "until Ctrl+C" : options.Count == 1 ? "1 probe" : $"{options.Count} probes";
         var spacing = options.Count == 1 ? "" : $" {Durations.Format(options.Interval)} apart";
-        Line($"PING {target} ({string.Join(", ", addresses)}): {what}, {count}{spacing}");
+        var tls = options.Connect.Tls is null ? "" : " over TLS";
+        Line($"PING {target} ({string.Join(", ", addresses)}): {what}{tls}, {count}{spacing}");
     }
 
     /// <summary>

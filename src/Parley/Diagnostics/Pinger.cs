@@ -146,6 +146,21 @@ public sealed class Pinger
                 connectTime = _time.GetElapsedTime(connectStarted);
                 break;
             }
+            catch (Tls.TlsException e) when (e.HandshakeFailed)
+            {
+                // Connected, then the handshake failed: that address was reached, so no other is tried. A refused
+                // certificate is not caught here: it is no network condition, and ends the whole ping.
+                return new ProbeResult
+                {
+                    Sequence = sequence,
+                    Status = ProbeStatus.TlsFailed,
+                    Message = e.Message,
+                    Hint = ProbeStatusText.Hint(ProbeStatus.TlsFailed, port),
+                    EndPoint = endPoint,
+                    ConnectTime = _time.GetElapsedTime(connectStarted),
+                    Skipped = failures.Select(f => $"{f.EndPoint}: {f.Reason}").ToList(),
+                };
+            }
             catch (ConnectException e)
             {
                 var prefix = $"cannot connect to {target}: ";

@@ -14,7 +14,7 @@ public sealed record ProbeResult
     /// <summary>The address connected to; <see langword="null"/> when no address could be reached.</summary>
     public IPEndPoint? EndPoint { get; init; }
 
-    /// <summary>How long the TCP connect took; <see langword="null"/> when it failed.</summary>
+    /// <summary>How long the TCP connect took (with TLS, the handshake and the certificate check too); <see langword="null"/> when it failed.</summary>
     public TimeSpan? ConnectTime { get; init; }
 
     /// <summary>

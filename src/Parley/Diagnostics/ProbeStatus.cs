@@ -18,6 +18,9 @@ public enum ProbeStatus
     /// <summary>The connection was reset, while connecting or while waiting for the echo.</summary>
     Reset,
 
+    /// <summary>Connected, but the TLS handshake failed or timed out (with <c>--tls</c>).</summary>
+    TlsFailed,
+
     /// <summary>Connected, but the echo did not come back (complete) in time.</summary>
     NoEcho,
 

@@ -13,6 +13,7 @@ public static class ProbeStatusText
         ProbeStatus.ConnectTimedOut => "connect-timeout",
         ProbeStatus.NoRoute => "no-route",
         ProbeStatus.Reset => "reset",
+        ProbeStatus.TlsFailed => "tls-failed",
         ProbeStatus.NoEcho => "no-echo",
         ProbeStatus.Closed => "closed",
         ProbeStatus.Mismatch => "mismatch",
@@ -27,6 +28,7 @@ public static class ProbeStatusText
         ProbeStatus.ConnectTimedOut => "connect timed out",
         ProbeStatus.NoRoute => "no route",
         ProbeStatus.Reset => "connection reset",
+        ProbeStatus.TlsFailed => "TLS handshake failed",
         ProbeStatus.NoEcho => "no echo in time",
         ProbeStatus.Closed => "closed by the server",
         ProbeStatus.Mismatch => "echo differed",
@@ -41,10 +43,12 @@ public static class ProbeStatusText
         ProbeStatus.ConnectTimedOut => TcpConnector.Hint(ConnectFailure.TimedOut, port),
         ProbeStatus.NoRoute => TcpConnector.Hint(ConnectFailure.NoRoute, port),
         ProbeStatus.Reset => TcpConnector.Hint(ConnectFailure.Reset, port),
+        ProbeStatus.TlsFailed => "the connection was made, but the TLS handshake failed: is the server started with --tls? "
+            + "(For a plain server, leave out --tls.)",
         ProbeStatus.NoEcho => "the connection was made, but the echo did not come back: is it an echo server, and in this mode "
             + "(--framing length for a framed Parley server, --raw for other echo services)? Is it overloaded?",
         ProbeStatus.Closed => "the server accepted the connection, then closed it: is it an echo server, and in this mode "
-            + "(--framing length for a framed Parley server)? A TLS server (ping speaks plain TCP only)? Does it limit its clients?",
+            + "(--framing length for a framed Parley server)? A TLS server (then add --tls)? Does it limit its clients?",
         ProbeStatus.Mismatch => "the bytes that came back differ from those sent: it is not an echo server, or something "
             + "in between (a proxy, a broken link) alters the data",
         _ => TcpConnector.Hint(ConnectFailure.Other, port),

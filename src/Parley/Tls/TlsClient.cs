@@ -44,13 +44,19 @@ public static class TlsClient
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             await tls.DisposeAsync().ConfigureAwait(false);
-            throw new TlsException($"TLS handshake with {target} timed out after {Durations.Format(options.HandshakeTimeout)} (is the server started with --tls?)");
+            throw new TlsException($"TLS handshake with {target} timed out after {Durations.Format(options.HandshakeTimeout)} (is the server started with --tls?)")
+            {
+                HandshakeFailed = true,
+            };
         }
         catch (Exception e) when (e is AuthenticationException or IOException)
         {
             await tls.DisposeAsync().ConfigureAwait(false);
             throw new TlsException(
-                $"TLS handshake with {target} failed: {TlsServerTransform.Innermost(e)} (is the server started with --tls?)", e);
+                $"TLS handshake with {target} failed: {TlsServerTransform.Innermost(e)} (is the server started with --tls?)", e)
+            {
+                HandshakeFailed = true,
+            };
         }
 
         try

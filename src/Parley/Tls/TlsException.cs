@@ -8,4 +8,10 @@ public sealed class TlsException : IOException
         : base(message, inner)
     {
     }
+
+    /// <summary>
+    /// Whether the handshake itself failed or timed out (a network condition, or a server without TLS), rather than
+    /// a certificate being refused or unusable.
+    /// </summary>
+    public bool HandshakeFailed { get; init; }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Parley.Cli.Tests.Support;
 
@@ -23,6 +24,14 @@ public sealed partial class TlsProcessTests
         client.Input.Close();
         await client.WaitForExitAsync(ct);
         return client;
+    }
+
+    private static async Task<ParleyProcess> RunAsync(string home, CancellationToken ct, params string[] arguments)
+    {
+        var process = ParleyProcess.Start(arguments, home: home);
+        process.Input.Close();
+        await process.WaitForExitAsync(ct);
+        return process;
     }
 
     [Fact]
@@ -191,6 +200,39 @@ public sealed partial class TlsProcessTests
         EchoProcessTests.AssertNoStackTrace(tlsOnPlain.StandardError);
         Assert.False(tlsServer.HasExited);
         Assert.False(plainServer.HasExited);
+    }
+
+    [Fact]
+    public async Task Ping_probes_a_TLS_echo_server_with_the_same_trust_rules_as_the_client()
+    {
+        var ct = TestTimeout.Token();
+        var (tlsServer, tlsPort, fingerprint) = await StartTlsServerAsync(ct);
+        await using var _ = tlsServer;
+        var (plainServer, plainPort) = await EchoServerProcess.StartAsync(ct);
+        await using var __ = plainServer;
+        var home = Directory.CreateTempSubdirectory("parley-client-").FullName;
+
+        await using var untrusted = await RunAsync(home, ct, "ping", "127.0.0.1", "-p", $"{tlsPort}", "-c", "2", "-i", "10ms", "--tls");
+        await using var trusted = await RunAsync(
+            home, ct, "ping", "127.0.0.1", "-p", $"{tlsPort}", "-c", "2", "-i", "10ms", "--tls", "--trust-on-first-use", "--json");
+        await using var plain = await RunAsync(home, ct, "ping", "127.0.0.1", "-p", $"{plainPort}", "-c", "2", "-i", "10ms", "--tls", "--insecure");
+
+        Assert.Equal(1, await untrusted.WaitForExitAsync(ct));
+        Assert.Contains($"has not been seen before; its fingerprint is {fingerprint}", EchoProcessTests.ErrorLine(untrusted), StringComparison.Ordinal);
+        EchoProcessTests.AssertNoStackTrace(untrusted.StandardError);
+        Assert.Equal(0, await trusted.WaitForExitAsync(ct));
+        using (var report = JsonDocument.Parse(trusted.StandardOutput))
+        {
+            Assert.True(report.RootElement.GetProperty("tls").GetBoolean());
+            Assert.Equal(2, report.RootElement.GetProperty("summary").GetProperty("answered").GetInt32());
+        }
+
+        Assert.Equal($"[127.0.0.1]:{tlsPort} {fingerprint}\n", await File.ReadAllTextAsync(Path.Combine(home, "config", "parley", "known_hosts"), ct));
+        Assert.Equal(1, await plain.WaitForExitAsync(ct));
+        Assert.StartsWith($"PING 127.0.0.1:{plainPort} (127.0.0.1): 32-byte lines over TLS, 2 probes 10 ms apart\n", plain.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains($"probe=1: TLS handshake with 127.0.0.1:{plainPort} failed", plain.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("2 lost to TLS handshake failed: ", plain.StandardOutput, StringComparison.Ordinal);
+        Assert.False(tlsServer.HasExited);
     }
 
     [Fact]
