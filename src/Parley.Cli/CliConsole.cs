@@ -24,16 +24,20 @@ internal sealed class CliConsole
     /// <summary>Where tables and progress go (standard output).</summary>
     public required IAnsiConsole Display { get; init; }
 
-    public static CliConsole FromSystem() => new()
+    public static CliConsole FromSystem()
     {
-        In = new StreamReader(Console.OpenStandardInput(), System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: false),
-        StandardOutput = Console.OpenStandardOutput(),
-        Out = Console.Out,
-        Error = Console.Error,
-        IsInputRedirected = Console.IsInputRedirected,
-        Prompts = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }),
-        Display = AnsiConsole.Console,
-    };
+        var pipe = StandardOutputPipe.Open();
+        return new()
+        {
+            In = new StreamReader(Console.OpenStandardInput(), System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: false),
+            StandardOutput = pipe ?? Console.OpenStandardOutput(),
+            Out = pipe is null ? Console.Out : StandardOutputPipe.Writer(pipe),
+            Error = Console.Error,
+            IsInputRedirected = Console.IsInputRedirected,
+            Prompts = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }),
+            Display = AnsiConsole.Console,
+        };
+    }
 
     /// <summary>Questions are asked only at a terminal, and never with <c>--no-prompt</c>.</summary>
     public bool MayPrompt(bool noPrompt) => !noPrompt && !IsInputRedirected;

@@ -57,6 +57,11 @@ internal static class ParleyCli
             await console.Error.WriteLineAsync($"parley: {e.Message}");
             return e.ExitCode;
         }
+        catch (Exception e) when (StandardOutputPipe.IsBroken(e))
+        {
+            // The reader of standard output went away (| head): end quietly, as on SIGPIPE.
+            return StandardOutputPipe.ExitCode;
+        }
     }
 
     private static IEnumerable<string> Ancestry(System.CommandLine.Parsing.CommandResult result)

@@ -61,6 +61,7 @@ public static class DialogClient
         private string? _bye;
         private DialogMessage? _lastError;
         private Task? _sender;
+        private volatile bool _outputFailed; // showing a message failed: its error is the caller's, not the connection's
 
         public async Task<DialogClientResult> RunAsync()
         {
@@ -78,7 +79,7 @@ public static class DialogClient
                     await HandleAsync(message).ConfigureAwait(false);
                 }
             }
-            catch (Exception e) when (SocketErrors.IsDisconnect(e) || e is IOException and not MessageProtocolException)
+            catch (Exception e) when (!_outputFailed && (SocketErrors.IsDisconnect(e) || e is IOException and not MessageProtocolException))
             {
                 if (_bye is null)
                 {
@@ -108,6 +109,20 @@ public static class DialogClient
             _ when _bye is not null => DialogClientOutcome.Dismissed,
             _ => DialogClientOutcome.ServerClosed,
         };
+
+        /// <summary>Shows <paramref name="message"/> to the user; a failure there (a closed pipe) is not the connection's.</summary>
+        private async ValueTask ShowAsync(DialogMessage message)
+        {
+            try
+            {
+                await user.ShowAsync(message, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+                _outputFailed = true;
+                throw;
+            }
+        }
 
         private async Task ReceiveHelloAsync()
         {
@@ -195,7 +210,7 @@ public static class DialogClient
                 case DialogTypes.Say or DialogTypes.Echo:
                     // A server that stops says bye; one that refuses echoes the stop line like any other.
                     _stopEchoed |= message.Type == DialogTypes.Echo && _command == "stop" && DialogProtocol.IsCommand(message.Text ?? "", "stop");
-                    await user.ShowAsync(message, cancellationToken).ConfigureAwait(false);
+                    await ShowAsync(message).ConfigureAwait(false);
                     break;
                 case DialogTypes.Error:
                     _lastError = message;
@@ -208,11 +223,11 @@ public static class DialogClient
                         }
                     }
 
-                    await user.ShowAsync(message, cancellationToken).ConfigureAwait(false);
+                    await ShowAsync(message).ConfigureAwait(false);
                     break;
                 case DialogTypes.Bye:
                     _bye = message.Text ?? "";
-                    await user.ShowAsync(message, cancellationToken).ConfigureAwait(false);
+                    await ShowAsync(message).ConfigureAwait(false);
                     break;
                 case DialogTypes.Session:
                     _resumePending = false;
@@ -226,7 +241,7 @@ public static class DialogClient
                     await AnswerAsync(message).ConfigureAwait(false);
                     break;
                 case DialogTypes.Ready when _sender is null:
-                    await user.ShowAsync(message, cancellationToken).ConfigureAwait(false);
+                    await ShowAsync(message).ConfigureAwait(false);
                     _sender = SendLinesAsync();
                     break;
                 default:
@@ -266,9 +281,9 @@ public static class DialogClient
                 var bytes = LengthPrefixCodec.FrameLength(DialogCodec.Serialize(message)) - LengthPrefixCodec.HeaderLength;
                 if (bytes > DialogProtocol.MaxClientMessageBytes)
                 {
-                    await user.ShowAsync(DialogMessage.Error("line-too-long",
-                        $"Not sent: the line makes a message of {bytes} bytes; the server takes at most {DialogProtocol.MaxClientMessageBytes}."),
-                        cancellationToken).ConfigureAwait(false);
+                    await ShowAsync(DialogMessage.Error("line-too-long",
+                        $"Not sent: the line makes a message of {bytes} bytes; the server takes at most {DialogProtocol.MaxClientMessageBytes}."))
+                        .ConfigureAwait(false);
                     continue;
                 }
 

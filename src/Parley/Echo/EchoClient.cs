@@ -46,6 +46,7 @@ public static class EchoClient
         private readonly byte[] _tail = new byte[8]; // the last bytes received (line mode)
         private int _tailLength;
         private string? _lastMessage; // the last message received (framed mode)
+        private volatile bool _outputFailed; // writing to the output failed: its error is the caller's, not the connection's
         private volatile bool _inputEnded;
         private long _sent;
         private long _returned;
@@ -71,7 +72,7 @@ public static class EchoClient
                 {
                     await send.ConfigureAwait(false);
                 }
-                catch (Exception e) when (SocketErrors.IsDisconnect(e) || e is IOException)
+                catch (Exception e) when (!_outputFailed && (SocketErrors.IsDisconnect(e) || e is IOException))
                 {
                     _ = receive.ContinueWith(static t => _ = t.Exception, CancellationToken.None,
                         TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -83,7 +84,7 @@ public static class EchoClient
             {
                 await receive.ConfigureAwait(false);
             }
-            catch (Exception e) when (SocketErrors.IsDisconnect(e) || e is IOException and not MessageProtocolException)
+            catch (Exception e) when (!_outputFailed && (SocketErrors.IsDisconnect(e) || e is IOException and not MessageProtocolException))
             {
                 return EchoClientOutcome.ConnectionLost;
             }
@@ -145,8 +146,7 @@ public static class EchoClient
                     return;
                 }
 
-                await output.WriteAsync(buffer.AsMemory(0, received), cancellationToken).ConfigureAwait(false);
-                await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                await WriteOutputAsync(buffer.AsMemory(0, received)).ConfigureAwait(false);
                 KeepTail(buffer.AsSpan(0, received));
                 Interlocked.Add(ref _returned, received);
                 EchoLog.ClientReceived(logger, received);
@@ -158,11 +158,25 @@ public static class EchoClient
             while (await _messages!.ReceiveMessageAsync(cancellationToken).ConfigureAwait(false) is { } message)
             {
                 var bytes = Utf8.GetBytes(message + "\n");
-                await output.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
-                await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                await WriteOutputAsync(bytes).ConfigureAwait(false);
                 _lastMessage = message;
                 Interlocked.Increment(ref _returned);
                 EchoLog.ClientMessageReceived(logger, bytes.Length - 1);
+            }
+        }
+
+        /// <summary>Writes what came back to the output; a failure there (a closed pipe) is not the connection's.</summary>
+        private async Task WriteOutputAsync(ReadOnlyMemory<byte> bytes)
+        {
+            try
+            {
+                await output.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+                await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+                _outputFailed = true;
+                throw;
             }
         }
 

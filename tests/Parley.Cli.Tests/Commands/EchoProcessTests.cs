@@ -92,6 +92,26 @@ public sealed class EchoProcessTests
         Assert.Contains("Server stopped", server.StandardError, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_client_piped_into_head_ends_quietly_when_head_does_and_the_server_goes_on()
+    {
+        var ct = TestTimeout.Token();
+        var (server, port) = await EchoServerProcess.StartAsync(ct);
+        await using var _ = server;
+
+        await using var piped = ParleyProcess.StartWrapped(
+            "bash", ["-c", "yes 2>/dev/null | \"$0\" \"$@\" | head -1; echo \"parley exited ${PIPESTATUS[1]}\""],
+            ["client", "--host", "127.0.0.1", "-p", $"{port}", "--log-level", "warning"]);
+        piped.Input.Close();
+
+        Assert.Equal(0, await piped.WaitForExitAsync(ct));
+        Assert.Equal("y\nparley exited 141\n", piped.StandardOutput);
+        Assert.Empty(piped.StandardError);
+        var (laterExit, later) = await ParleyProcess.RunAsync("still there?\n", ct, "client", "--port", $"{port}", "--host", "127.0.0.1");
+        await using var __ = later;
+        Assert.Equal(0, laterExit);
+    }
+
     [Theory]
     [InlineData("line")]
     [InlineData("length")]

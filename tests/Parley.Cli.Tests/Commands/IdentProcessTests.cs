@@ -160,6 +160,22 @@ public sealed class IdentProcessTests
     }
 
     [Fact]
+    public async Task A_client_piped_into_head_ends_quietly_when_head_does()
+    {
+        var ct = TestTimeout.Token();
+        var (server, port) = await DialogServerProcess.StartAsync("ident", _db, ct);
+        await using var _ = server;
+
+        await using var piped = ParleyProcess.StartWrapped(
+            "bash", ["-c", "(echo Ann; yes hi 2>/dev/null) | \"$0\" \"$@\" 2>/dev/null | head -1; echo \"parley exited ${PIPESTATUS[1]}\""],
+            ["client", "ident", "--host", "127.0.0.1", "-p", $"{port}"]);
+        piped.Input.Close();
+
+        Assert.Equal(0, await piped.WaitForExitAsync(ct));
+        Assert.Equal("Nice to meet you, Ann. I will know you by your address 127.0.0.1 from now on.\nparley exited 141\n", piped.StandardOutput);
+    }
+
+    [Fact]
     public async Task Input_that_ends_at_the_question_is_exit_code_1_and_stores_nothing()
     {
         var ct = TestTimeout.Token();

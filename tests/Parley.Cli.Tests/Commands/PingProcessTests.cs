@@ -39,6 +39,26 @@ public sealed class PingProcessTests
     }
 
     [Fact]
+    public async Task Endless_ping_piped_into_head_ends_when_head_does_like_on_SIGPIPE()
+    {
+        // .NET ignores a broken pipe on standard output; without care this would probe on for ever.
+        var ct = TestTimeout.Token();
+        var (server, port) = await EchoServerProcess.StartAsync(ct);
+        await using var _ = server;
+
+        await using var piped = ParleyProcess.StartWrapped(
+            "bash", ["-c", "\"$0\" \"$@\" | head -2; echo \"parley exited ${PIPESTATUS[0]}\""], ["ping", "127.0.0.1", "-p", $"{port}", "-c", "0", "-i", "10ms"]);
+        piped.Input.Close();
+
+        Assert.Equal(0, await piped.WaitForExitAsync(ct));
+        var lines = piped.StandardOutput.Split('\n');
+        Assert.StartsWith($"PING 127.0.0.1:{port} ", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith($"32 bytes from 127.0.0.1:{port}: probe=1 ", lines[1], StringComparison.Ordinal);
+        Assert.Equal("parley exited 141", lines[2]);
+        Assert.Empty(piped.StandardError);
+    }
+
+    [Fact]
     public async Task Raw_probes_of_every_byte_value_come_back_from_a_raw_echo_server()
     {
         var ct = TestTimeout.Token();
