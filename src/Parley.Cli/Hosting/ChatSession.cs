@@ -47,6 +47,13 @@ internal sealed class ChatSession(ChatClient client, ChatScreen screen, TimeSpan
             await client.LeaveAsync(CancellationToken.None);
             throw new CliException("interrupted", ExitCodes.Interrupted);
         }
+        catch (Exception e) when (StandardOutputPipe.IsBroken(e))
+        {
+            // Nobody reads the chat any more (| head ended): leave, so the others see "left" rather than "timed out".
+            Observe(typing);
+            await client.LeaveAsync(CancellationToken.None);
+            throw;
+        }
     }
 
     private async Task<int> RunAsync(Task<bool> typing, Task printing, bool settleBeforeLeaving, CancellationToken interrupted)

@@ -109,6 +109,38 @@ public sealed class ChatProcessTests
     }
 
     [Fact]
+    public async Task A_chat_piped_into_head_leaves_when_head_ends_and_exits_141()
+    {
+        var ct = TestTimeout.Token();
+        var (server, port) = await ChatServerProcess.StartAsync(ct);
+        await using var _ = server;
+        await using var alice = Chat(port, "alice");
+        await alice.WaitForAsync(Line("* you joined as alice (1 member)"), ct);
+        await using var amy = ParleyProcess.StartWrapped(
+            "bash", ["-c", "\"$0\" \"$@\" < <(sleep 30 2>/dev/null) 2>/dev/null | head -1; echo \"parley exited ${PIPESTATUS[0]}\""],
+            ["chat", "--host", "127.0.0.1", "--port", $"{port}", "--nick", "amy"]);
+        amy.Input.Close();
+        await alice.WaitForAsync(Line("* amy joined"), ct);
+
+        // Until head has ended, what amy is sent still fits in the pipe: keep talking until amy's write fails.
+        using var talking = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var talk = Task.Run(async () =>
+        {
+            while (!talking.IsCancellationRequested)
+            {
+                await Type(alice, "anyone reading?", ct);
+                await Task.Delay(100, talking.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }, ct);
+
+        await alice.WaitForAsync(Line("* amy left"), ct);
+        await talking.CancelAsync();
+        await talk;
+        await amy.WaitForAsync(Line("parley exited 141"), ct);
+        Assert.StartsWith("* you joined as amy (2 members)\n", amy.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Ctrl_C_leaves_the_chat_and_exits_130()
     {
         var ct = TestTimeout.Token();
