@@ -65,13 +65,17 @@ public sealed partial class ChatHandler
         }
     }
 
-    /// <summary>A <c>/join</c> from a member: the same name again is a retry whose answer was lost; another name is a mistake.</summary>
+    /// <summary>
+    /// A <c>/join</c> from a member: the same name again is a retry whose answer was lost, answered with the welcome
+    /// line only; another name is a mistake. Sending the history again would let anyone who forges a member's address
+    /// make the server send twenty lines to it for every short datagram: an amplifier.
+    /// </summary>
     private async Task RepeatJoinAsync(ChatMember member, string nickname, int size)
     {
         if (Nicknames.Comparer.Equals(nickname, member.Nickname))
         {
             ChatLog.Rejoined(_logger, member.Nickname, member.EndPoint);
-            await WelcomeAsync(member).ConfigureAwait(false);
+            await SendLineAsync(member, ChatReplies.Welcome(member.Nickname, _room.Count, history: 0)).ConfigureAwait(false);
             return;
         }
 

@@ -446,12 +446,14 @@ public sealed class ChatServerTests
     }
 
     [Fact]
-    public async Task A_repeated_join_with_the_same_name_is_welcomed_again_and_another_name_is_refused()
+    public async Task A_repeated_join_with_the_same_name_is_welcomed_again_without_the_history_and_another_name_is_refused()
     {
         var ct = TestTimeout.Token();
-        await using var chat = LoopbackChat.Start();
+        await using var chat = LoopbackChat.Start(o => o.History = 5);
         await using var alice = await chat.JoinAsync("alice", ct);
+        await alice.SendAsync("one for the history", ct);
         await using var bob = await chat.JoinAsync("bob", ct);
+        Assert.Equal(["<alice> one for the history"], await bob.DrainAsync(ct));
         await alice.DrainAsync(ct);
 
         await bob.SendAsync("/join bob", ct);
