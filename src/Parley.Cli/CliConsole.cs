@@ -26,12 +26,12 @@ internal sealed class CliConsole
 
     public static CliConsole FromSystem()
     {
-        var pipe = StandardOutputPipe.Open();
+        var output = Parley.Cli.StandardOutput.Open();
         return new()
         {
             In = new StreamReader(Console.OpenStandardInput(), System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: false),
-            StandardOutput = pipe ?? Console.OpenStandardOutput(),
-            Out = pipe is null ? Console.Out : StandardOutputPipe.Writer(pipe),
+            StandardOutput = output,
+            Out = Parley.Cli.StandardOutput.Writer(output),
             Error = Console.Error,
             IsInputRedirected = Console.IsInputRedirected,
             Prompts = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }),

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Parley.Cli.Commands;
+using Parley.Tcp;
 
 namespace Parley.Cli;
 
@@ -57,10 +58,17 @@ internal static class ParleyCli
             await console.Error.WriteLineAsync($"parley: {e.Message}");
             return e.ExitCode;
         }
-        catch (Exception e) when (StandardOutputPipe.IsBroken(e))
+        catch (Exception e) when (StandardOutput.IsBroken(e))
         {
             // The reader of standard output went away (| head): end quietly, as on SIGPIPE.
-            return StandardOutputPipe.ExitCode;
+            return StandardOutput.BrokenPipeExitCode;
+        }
+        catch (Exception e) when (e is OutputException or IOException)
+        {
+            // A full disk, a device that refuses writes, or an input or output error no command expected: one line,
+            // like any other failure, never a stack trace.
+            await console.Error.WriteLineAsync($"parley: {(e is IOException ? "input or output failed: " : "")}{e.Message}");
+            return ExitCodes.Failure;
         }
     }
 

@@ -47,7 +47,7 @@ internal sealed class ChatSession(ChatClient client, ChatScreen screen, TimeSpan
             await client.LeaveAsync(CancellationToken.None);
             throw new CliException("interrupted", ExitCodes.Interrupted);
         }
-        catch (Exception e) when (StandardOutputPipe.IsBroken(e))
+        catch (Exception e) when (StandardOutput.IsBroken(e))
         {
             // Nobody reads the chat any more (| head ended): leave, so the others see "left" rather than "timed out".
             Observe(typing);

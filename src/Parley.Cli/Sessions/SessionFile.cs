@@ -14,6 +14,7 @@ namespace Parley.Cli.Sessions;
 /// </summary>
 internal sealed class SessionFile(string path, TextWriter warnings)
 {
+    private const int LockedByOther = 11; // EWOULDBLOCK from flock on Linux: any other error is reported at once
     private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(10);
 
     public string Path { get; } = System.IO.Path.GetFullPath(path);
@@ -38,7 +39,7 @@ internal sealed class SessionFile(string path, TextWriter warnings)
 
     /// <summary>The session kept for <paramref name="server"/>, if any.</summary>
     public SessionEntry? Get(string server) =>
-        Load(out _).Servers.TryGetValue(server, out var entry) && !string.IsNullOrEmpty(entry.Token) ? entry : null;
+        Load(out _) is { } content && content.Servers.TryGetValue(server, out var entry) && !string.IsNullOrEmpty(entry.Token) ? entry : null;
 
     /// <summary>Keeps <paramref name="entry"/> for <paramref name="server"/>.</summary>
     public void Set(string server, SessionEntry entry) => Update(content => content.Servers[server] = entry);
@@ -57,7 +58,13 @@ internal sealed class SessionFile(string path, TextWriter warnings)
         try
         {
             using var held = Lock();
-            var content = Load(out var unreadable);
+            if (Load(out var unreadable) is not { } content)
+            {
+                // It exists but cannot be read just now: writing a new one would lose every other server's token.
+                warnings.WriteLine($"parley: the session file {Path} was left as it is");
+                return;
+            }
+
             change(content);
             if (unreadable)
             {
@@ -90,7 +97,7 @@ internal sealed class SessionFile(string path, TextWriter warnings)
             {
                 return new FileStream(Path + ".lock", options);
             }
-            catch (IOException) when (Stopwatch.GetElapsedTime(started) < LockTimeout && File.Exists(Path + ".lock"))
+            catch (IOException e) when (e.HResult == LockedByOther && Stopwatch.GetElapsedTime(started) < LockTimeout)
             {
                 // Another client is changing the file: its change takes milliseconds.
                 Thread.Sleep(10);
@@ -98,7 +105,8 @@ internal sealed class SessionFile(string path, TextWriter warnings)
         }
     }
 
-    private SessionFileContent Load(out bool unreadable)
+    /// <summary>The file's content; null when it exists but cannot be read (not its content: the reading).</summary>
+    private SessionFileContent? Load(out bool unreadable)
     {
         unreadable = false;
         SessionFileContent? content;
@@ -118,7 +126,7 @@ internal sealed class SessionFile(string path, TextWriter warnings)
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             warnings.WriteLine($"parley: cannot read the session file {Path}: {e.Message}");
-            return new SessionFileContent();
+            return null;
         }
 
         if (content is { Servers: not null })

@@ -16,6 +16,7 @@ public static class DialogClient
 {
     /// <summary>Runs one conversation until the server closes the connection.</summary>
     /// <exception cref="DialogClientException">The server is not the expected dialog server, or broke the protocol.</exception>
+    /// <exception cref="OutputException">Showing a message to <paramref name="user"/> failed.</exception>
     public static async Task<DialogClientResult> RunAsync(
         ClientConnection connection, IDialogUser user, DialogClientOptions options, ILogger logger, CancellationToken cancellationToken = default)
     {
@@ -61,7 +62,6 @@ public static class DialogClient
         private string? _bye;
         private DialogMessage? _lastError;
         private Task? _sender;
-        private volatile bool _outputFailed; // showing a message failed: its error is the caller's, not the connection's
 
         public async Task<DialogClientResult> RunAsync()
         {
@@ -79,7 +79,7 @@ public static class DialogClient
                     await HandleAsync(message).ConfigureAwait(false);
                 }
             }
-            catch (Exception e) when (!_outputFailed && (SocketErrors.IsDisconnect(e) || e is IOException and not MessageProtocolException))
+            catch (Exception e) when (SocketErrors.IsDisconnect(e) || e is IOException and not MessageProtocolException)
             {
                 if (_bye is null)
                 {
@@ -117,10 +117,9 @@ public static class DialogClient
             {
                 await user.ShowAsync(message, cancellationToken).ConfigureAwait(false);
             }
-            catch (IOException)
+            catch (IOException e)
             {
-                _outputFailed = true;
-                throw;
+                throw new OutputException(e);
             }
         }
 

@@ -17,6 +17,7 @@ public static class EchoClient
     /// Runs one session until the user sends <c>exit</c> or <c>stop</c>, the input ends and every echo has arrived,
     /// or the server goes away.
     /// </summary>
+    /// <exception cref="OutputException">Writing to <paramref name="output"/> failed.</exception>
     public static async Task<EchoClientResult> RunAsync(
         ClientConnection connection, TextReader input, Stream output, EchoMode mode, ILogger logger,
         int maxMessageBytes = LengthPrefixCodec.DefaultMaxMessageBytes, CancellationToken cancellationToken = default)
@@ -46,7 +47,6 @@ public static class EchoClient
         private readonly byte[] _tail = new byte[8]; // the last bytes received (line mode)
         private int _tailLength;
         private string? _lastMessage; // the last message received (framed mode)
-        private volatile bool _outputFailed; // writing to the output failed: its error is the caller's, not the connection's
         private volatile bool _inputEnded;
         private long _sent;
         private long _returned;
@@ -72,7 +72,7 @@ public static class EchoClient
                 {
                     await send.ConfigureAwait(false);
                 }
-                catch (Exception e) when (!_outputFailed && (SocketErrors.IsDisconnect(e) || e is IOException))
+                catch (Exception e) when (SocketErrors.IsDisconnect(e) || e is IOException)
                 {
                     _ = receive.ContinueWith(static t => _ = t.Exception, CancellationToken.None,
                         TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -84,7 +84,7 @@ public static class EchoClient
             {
                 await receive.ConfigureAwait(false);
             }
-            catch (Exception e) when (!_outputFailed && (SocketErrors.IsDisconnect(e) || e is IOException and not MessageProtocolException))
+            catch (Exception e) when (SocketErrors.IsDisconnect(e) || e is IOException and not MessageProtocolException)
             {
                 return EchoClientOutcome.ConnectionLost;
             }
@@ -173,10 +173,9 @@ public static class EchoClient
                 await output.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
                 await output.FlushAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (IOException)
+            catch (IOException e)
             {
-                _outputFailed = true;
-                throw;
+                throw new OutputException(e);
             }
         }
 

@@ -113,6 +113,24 @@ public sealed class EchoProcessTests
     }
 
     [Theory]
+    [InlineData("client")]
+    [InlineData("ping")]
+    public async Task Output_that_cannot_be_written_is_one_line_and_exit_code_1(string command)
+    {
+        var ct = TestTimeout.Token();
+        var (server, port) = await EchoServerProcess.StartAsync(ct);
+        await using var _ = server;
+
+        await using var full = ParleyProcess.StartWrapped(
+            "bash", ["-c", "echo hi | \"$0\" \"$@\" > /dev/full"],
+            command == "client" ? ["client", "--host", "127.0.0.1", "-p", $"{port}", "--log-level", "warning"] : ["ping", "127.0.0.1", "-p", $"{port}", "-c", "1"]);
+        full.Input.Close();
+
+        Assert.Equal(1, await full.WaitForExitAsync(ct));
+        Assert.Equal("parley: cannot write the output: No space left on device\n", full.StandardError);
+    }
+
+    [Theory]
     [InlineData("line")]
     [InlineData("length")]
     public async Task A_refused_stop_is_an_error_at_the_client_and_the_server_goes_on(string framing)

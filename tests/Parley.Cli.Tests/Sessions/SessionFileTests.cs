@@ -53,6 +53,21 @@ public sealed class SessionFileTests : IDisposable
     }
 
     [Fact]
+    public void A_file_that_cannot_be_read_just_now_is_left_as_it_is()
+    {
+        // Root reads whatever the mode, so the unreadable file is a link to one that fails every read with EIO.
+        Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
+        File.CreateSymbolicLink(FilePath, "/proc/self/mem");
+        var warnings = new StringWriter();
+
+        new SessionFile(FilePath, warnings).Set("two:9002", new SessionEntry("token two", "ana", null));
+
+        Assert.Equal("/proc/self/mem", new FileInfo(FilePath).LinkTarget);
+        Assert.Contains($"parley: cannot read the session file {FilePath}: ", warnings.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"parley: the session file {FilePath} was left as it is", warnings.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_file_is_readable_by_its_owner_only()
     {
         new SessionFile(FilePath, TextWriter.Null).Set("localhost:9002", new SessionEntry("token", "ana", null));
