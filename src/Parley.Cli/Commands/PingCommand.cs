@@ -184,6 +184,13 @@ internal static class PingCommand
         catch (Tls.TlsException e)
         {
             // A certificate refused or not trusted: no network condition, so no probe goes on.
+            if (json)
+            {
+                await console.Out.WriteLineAsync(PingJson.Failure(host, port, options, "tls-refused", e.Message,
+                    "check the certificate's fingerprint with the server's operator; see --trust-on-first-use and --fingerprint"));
+                await console.Out.FlushAsync();
+            }
+
             throw new CliException(e.Message);
         }
         catch (ConnectException e)

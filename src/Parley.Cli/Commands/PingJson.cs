@@ -37,7 +37,11 @@ internal static class PingJson
         writer.WriteNull("error");
     });
 
-    public static string Failure(string host, int port, PingOptions options, ConnectException error) => Write(writer =>
+    public static string Failure(string host, int port, PingOptions options, ConnectException error) =>
+        Failure(host, port, options, error.Failure == ConnectFailure.UnknownHost ? "unknown-host" : "error", error.Message, error.Hint);
+
+    /// <summary>The object for a run that ended before or between probes: no summary, and why in <c>error</c>.</summary>
+    public static string Failure(string host, int port, PingOptions options, string status, string message, string hint) => Write(writer =>
     {
         Settings(writer, host, port, options);
         writer.WriteStartArray("addresses");
@@ -46,9 +50,9 @@ internal static class PingJson
         writer.WriteEndArray();
         writer.WriteNull("summary");
         writer.WriteStartObject("error");
-        writer.WriteString("status", error.Failure == ConnectFailure.UnknownHost ? "unknown-host" : "error");
-        writer.WriteString("message", error.Message);
-        writer.WriteString("hint", error.Hint);
+        writer.WriteString("status", status);
+        writer.WriteString("message", message);
+        writer.WriteString("hint", hint);
         writer.WriteEndObject();
     });
 

@@ -72,7 +72,8 @@ public sealed class Pinger
                 (address, port, ct) =>
                 {
                     PingLog.PingWarmUp(_logger, new IPEndPoint(address, port));
-                    return ProbeAsync(0, address.ToString(), [address], port, _logger, ct);
+                    // Plain TCP: the loopback echo does not speak TLS. With --tls, probe 1 pays TLS's first-use costs.
+                    return ProbeAsync(0, address.ToString(), [address], port, WarmUpConnect, _logger, ct);
                 },
                 cancellationToken).ConfigureAwait(false);
             IReadOnlyList<IPAddress> candidates = addresses;
@@ -123,10 +124,13 @@ public sealed class Pinger
 
     /// <summary>One probe: connect to the first of <paramref name="addresses"/> that answers, then one echo.</summary>
     internal Task<ProbeResult> ProbeAsync(int sequence, IReadOnlyList<IPAddress> addresses, CancellationToken cancellationToken) =>
-        ProbeAsync(sequence, _host, addresses, _port, _logger, cancellationToken);
+        ProbeAsync(sequence, _host, addresses, _port, _options.Connect, _logger, cancellationToken);
+
+    private ConnectOptions WarmUpConnect => new() { Timeout = _options.Connect.Timeout, AddressFamily = _options.Connect.AddressFamily };
 
     private async Task<ProbeResult> ProbeAsync(
-        int sequence, string host, IReadOnlyList<IPAddress> addresses, int port, ILogger logger, CancellationToken cancellationToken)
+        int sequence, string host, IReadOnlyList<IPAddress> addresses, int port, ConnectOptions connect, ILogger logger,
+        CancellationToken cancellationToken)
     {
         var payload = PingPayload.Create(sequence, _options.Size, _options.Mode);
         var target = TcpConnector.HostPort(host, port);
@@ -141,7 +145,7 @@ public sealed class Pinger
             var connectStarted = _time.GetTimestamp();
             try
             {
-                connection = await TcpConnector.ConnectAsync(host, [address], port, _options.Connect, logger, cancellationToken)
+                connection = await TcpConnector.ConnectAsync(host, [address], port, connect, logger, cancellationToken)
                     .ConfigureAwait(false);
                 connectTime = _time.GetElapsedTime(connectStarted);
                 break;

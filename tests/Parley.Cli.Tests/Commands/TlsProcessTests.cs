@@ -212,7 +212,7 @@ public sealed partial class TlsProcessTests
         await using var __ = plainServer;
         var home = Directory.CreateTempSubdirectory("parley-client-").FullName;
 
-        await using var untrusted = await RunAsync(home, ct, "ping", "127.0.0.1", "-p", $"{tlsPort}", "-c", "2", "-i", "10ms", "--tls");
+        await using var untrusted = await RunAsync(home, ct, "ping", "127.0.0.1", "-p", $"{tlsPort}", "-c", "2", "-i", "10ms", "--tls", "--json");
         await using var trusted = await RunAsync(
             home, ct, "ping", "127.0.0.1", "-p", $"{tlsPort}", "-c", "2", "-i", "10ms", "--tls", "--trust-on-first-use", "--json");
         await using var plain = await RunAsync(home, ct, "ping", "127.0.0.1", "-p", $"{plainPort}", "-c", "2", "-i", "10ms", "--tls", "--insecure");
@@ -220,6 +220,12 @@ public sealed partial class TlsProcessTests
         Assert.Equal(1, await untrusted.WaitForExitAsync(ct));
         Assert.Contains($"has not been seen before; its fingerprint is {fingerprint}", EchoProcessTests.ErrorLine(untrusted), StringComparison.Ordinal);
         EchoProcessTests.AssertNoStackTrace(untrusted.StandardError);
+        using (var refusal = JsonDocument.Parse(untrusted.StandardOutput))
+        {
+            Assert.Equal("tls-refused", refusal.RootElement.GetProperty("error").GetProperty("status").GetString());
+            Assert.Equal(JsonValueKind.Null, refusal.RootElement.GetProperty("summary").ValueKind);
+        }
+
         Assert.Equal(0, await trusted.WaitForExitAsync(ct));
         using (var report = JsonDocument.Parse(trusted.StandardOutput))
         {
