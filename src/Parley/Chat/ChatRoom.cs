@@ -9,7 +9,7 @@ namespace Parley.Chat;
 internal sealed class ChatRoom(int historyLength, int maxMembers)
 {
     private readonly Dictionary<IPEndPoint, ChatMember> _byEndPoint = [];
-    private readonly Dictionary<IPEndPoint, TokenBucket> _departed = [];
+    private readonly Dictionary<IPAddress, TokenBucket> _departed = [];
     private readonly Dictionary<string, ChatMember> _byNickname = new(Parley.Chat.Nicknames.Comparer);
     private readonly Queue<string> _history = new();
 
@@ -41,27 +41,28 @@ internal sealed class ChatRoom(int historyLength, int maxMembers)
         {
             // A full bucket is the same as a new one: forget those. Past a bound (a flood of joins and leaves from
             // ever new addresses), forget others too, as many as it takes, rather than grow.
-            foreach (var (endPoint, bucket) in _departed)
+            foreach (var (address, bucket) in _departed)
             {
                 if (bucket.IsFull || _departed.Count >= 4 * maxMembers)
                 {
-                    _departed.Remove(endPoint);
+                    _departed.Remove(address);
                 }
             }
         }
 
-        _departed[member.EndPoint] = member.Bucket;
+        _departed[member.EndPoint.Address] = member.Bucket;
     }
 
     /// <summary>
-    /// The bucket for a member joining from <paramref name="endPoint"/>: the one it left with, if it left lately, so
-    /// that leaving and joining again does not reset its rate limit; otherwise <paramref name="create"/>'s.
+    /// The bucket for a member joining from <paramref name="endPoint"/>: the one last left with from its address (any
+    /// port: a client that joins again opens a new socket), if that was lately, so that leaving and joining again
+    /// does not reset the rate limit; otherwise <paramref name="create"/>'s.
     /// </summary>
     public TokenBucket BucketFor(IPEndPoint endPoint, Func<TokenBucket> create) =>
-        _departed.Remove(endPoint, out var bucket) ? bucket : create();
+        _departed.Remove(endPoint.Address, out var bucket) ? bucket : create();
 
     /// <summary>Keeps the bucket of a join that was refused, as if the joiner had left again.</summary>
-    public void KeepBucket(IPEndPoint endPoint, TokenBucket bucket) => _departed[endPoint] = bucket;
+    public void KeepBucket(IPEndPoint endPoint, TokenBucket bucket) => _departed[endPoint.Address] = bucket;
 
     public void Rename(ChatMember member, string nickname)
     {
