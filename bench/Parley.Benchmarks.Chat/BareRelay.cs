@@ -14,6 +14,7 @@ internal sealed class BareRelay : IDisposable
     private readonly List<SocketAddress> _members = [];
     private readonly Task _loop;
     private long _sent;
+    private int _memberCount;
 
     private BareRelay()
     {
@@ -27,6 +28,9 @@ internal sealed class BareRelay : IDisposable
     public IPEndPoint EndPoint { get; }
 
     public long DatagramsSent => Interlocked.Read(ref _sent);
+
+    /// <summary>How many members have joined.</summary>
+    public int MemberCount => Volatile.Read(ref _memberCount);
 
     public static BareRelay Start() => new();
 
@@ -59,6 +63,7 @@ internal sealed class BareRelay : IDisposable
                     var member = new SocketAddress(from.Family, from.Size);
                     from.Buffer.CopyTo(member.Buffer);
                     _members.Add(member);
+                    Volatile.Write(ref _memberCount, _members.Count);
                 }
 
                 continue;

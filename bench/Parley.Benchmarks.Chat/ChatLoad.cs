@@ -50,13 +50,15 @@ public static class ChatLoad
         var handler = new ChatHandler(new ChatServerOptions { Rate = 1e9, Burst = 1e9, History = 0, MaxMembers = memberCount }, NullLoggerFactory.Instance);
         await using var server = new UdpServer(new UdpServerOptions { Address = IPAddress.Loopback, Port = 0 }, handler, NullLoggerFactory.Instance);
         server.Start();
-        return await MeasureAsync(server.EndPoint, () => server.DatagramsSent, memberCount, senders, messages, cancellationToken);
+        // Every member has had the join notice of each member after it.
+        return await MeasureAsync(server.EndPoint, () => server.DatagramsSent,
+            members => members.Select((m, i) => m.Received >= memberCount - i).All(done => done), memberCount, senders, messages, cancellationToken);
     }
 
     private static async Task<(double PerSecond, int Failed)> MeasureBareAsync(int memberCount, int senders, int messages, CancellationToken cancellationToken)
     {
         using var bare = BareRelay.Start();
-        return await MeasureAsync(bare.EndPoint, () => bare.DatagramsSent, memberCount, senders, messages, cancellationToken);
+        return await MeasureAsync(bare.EndPoint, () => bare.DatagramsSent, _ => bare.MemberCount == memberCount, memberCount, senders, messages, cancellationToken);
     }
 
     private static double Median(List<double> values)
@@ -66,7 +68,8 @@ public static class ChatLoad
     }
 
     private static async Task<(double PerSecond, int Failed)> MeasureAsync(
-        IPEndPoint endPoint, Func<long> relayed, int memberCount, int senders, int messages, CancellationToken cancellationToken)
+        IPEndPoint endPoint, Func<long> relayed, Func<IReadOnlyList<Member>, bool> joined, int memberCount, int senders, int messages,
+        CancellationToken cancellationToken)
     {
         var members = new List<Member>();
         try
@@ -76,10 +79,8 @@ public static class ChatLoad
                 members.Add(await Member.JoinAsync(endPoint, $"m{i}", cancellationToken));
             }
 
-            // Let the join notices land (the bare relay sends none: it waits until every member is known), then count
-            // only the burst.
-            var settled = Stopwatch.StartNew();
-            while (members.Select((m, i) => m.Received >= memberCount - i).Any(done => !done) && settled.Elapsed < TimeSpan.FromSeconds(2))
+            // Let every join land (and, with Parley, its notices), then count only the burst.
+            while (!joined(members))
             {
                 await Task.Delay(10, cancellationToken);
             }
