@@ -106,6 +106,7 @@ public sealed partial class ChatClient
         ChatJoinFailure.Unreachable => "is the chat server running, on this port and this address?",
         ChatJoinFailure.NoAnswer => "no answer at all: the host may be down, the server may not be a Parley chat, or a firewall may drop UDP",
         ChatJoinFailure.UnknownHost => "check the spelling of the name and the DNS settings, or use an IP address",
+        ChatJoinFailure.TooFast => "this address sent too much, or left and joined again too often: wait a few seconds",
         _ => "",
     };
 
@@ -152,7 +153,8 @@ public sealed partial class ChatClient
                         if (text.StartsWith('!'))
                         {
                             var reason = ChatText.Printable(text.TrimStart('!', ' '));
-                            throw new ChatJoinException($"cannot join the chat at {target} as {nickname}: {reason}", ChatJoinFailure.Refused, reason);
+                            var failure = reason.StartsWith("too fast", StringComparison.Ordinal) ? ChatJoinFailure.TooFast : ChatJoinFailure.Refused;
+                            throw new ChatJoinException($"cannot join the chat at {target} as {nickname}: {reason}", failure, reason);
                         }
 
                         // Anything else is a stray datagram from before: wait on.

@@ -14,4 +14,7 @@ public enum ChatJoinFailure
 
     /// <summary>The server answered <c>! ...</c>: nickname taken or invalid, chat full.</summary>
     Refused,
+
+    /// <summary>The server answered <c>! too fast</c>: this address left and joined again beyond the rate limit.</summary>
+    TooFast,
 }

@@ -82,6 +82,21 @@ public sealed class ChatClientTests
     }
 
     [Fact]
+    public async Task A_join_answered_too_fast_is_told_apart_from_a_refused_nickname()
+    {
+        var ct = TestTimeout.Token();
+        using var server = new FakeChatServer();
+
+        var joining = Join(server.Port, "bob", ct);
+        var (_, from) = await server.ReceiveAsync(ct);
+        await server.SendAsync("! too fast: messages dropped", from, ct);
+
+        var e = await Assert.ThrowsAsync<ChatJoinException>(() => joining);
+        Assert.Equal(ChatJoinFailure.TooFast, e.Failure);
+        Assert.Contains("wait a few seconds", ChatClient.Hint(e.Failure), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Interrupted_while_joining_the_client_leaves_so_that_no_member_is_left_behind()
     {
         // Ctrl+C between the server taking the /join and its welcome arriving: the others must not keep seeing a
