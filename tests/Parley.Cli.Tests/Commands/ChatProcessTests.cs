@@ -116,10 +116,9 @@ public sealed class ChatProcessTests
         await using var _ = server;
         await using var alice = Chat(port, "alice");
         await alice.WaitForAsync(Line("* you joined as alice (1 member)"), ct);
-        await using var amy = ParleyProcess.StartWrapped(
-            "bash", ["-c", "\"$0\" \"$@\" < <(sleep 30 2>/dev/null) 2>/dev/null | head -1; echo \"parley exited ${PIPESTATUS[0]}\""],
-            ["chat", "--host", "127.0.0.1", "--port", $"{port}", "--nick", "amy"]);
-        amy.Input.Close();
+        await using var amy = ParleyProcess.StartInShell(
+            "{parley} < <(sleep 30 2>/dev/null) 2>/dev/null | head -1; echo \"parley exited ${PIPESTATUS[0]}\"",
+            "chat", "--host", "127.0.0.1", "--port", $"{port}", "--nick", "amy");
         await alice.WaitForAsync(Line("* amy joined"), ct);
 
         // Until head has ended, what amy is sent still fits in the pipe: keep talking until amy's write fails.

@@ -99,10 +99,9 @@ public sealed class EchoProcessTests
         var (server, port) = await EchoServerProcess.StartAsync(ct);
         await using var _ = server;
 
-        await using var piped = ParleyProcess.StartWrapped(
-            "bash", ["-c", "yes 2>/dev/null | \"$0\" \"$@\" | head -1; echo \"parley exited ${PIPESTATUS[1]}\""],
-            ["client", "--host", "127.0.0.1", "-p", $"{port}", "--log-level", "warning"]);
-        piped.Input.Close();
+        await using var piped = ParleyProcess.StartInShell(
+            "yes 2>/dev/null | {parley} | head -1; echo \"parley exited ${PIPESTATUS[1]}\"",
+            "client", "--host", "127.0.0.1", "-p", $"{port}", "--log-level", "warning");
 
         Assert.Equal(0, await piped.WaitForExitAsync(ct));
         Assert.Equal("y\nparley exited 141\n", piped.StandardOutput);
@@ -121,10 +120,9 @@ public sealed class EchoProcessTests
         var (server, port) = await EchoServerProcess.StartAsync(ct);
         await using var _ = server;
 
-        await using var full = ParleyProcess.StartWrapped(
-            "bash", ["-c", "echo hi | \"$0\" \"$@\" > /dev/full"],
+        await using var full = ParleyProcess.StartInShell(
+            "echo hi | {parley} > /dev/full",
             command == "client" ? ["client", "--host", "127.0.0.1", "-p", $"{port}", "--log-level", "warning"] : ["ping", "127.0.0.1", "-p", $"{port}", "-c", "1"]);
-        full.Input.Close();
 
         Assert.Equal(1, await full.WaitForExitAsync(ct));
         Assert.Equal("parley: cannot write the output: No space left on device\n", full.StandardError);

@@ -166,10 +166,9 @@ public sealed class IdentProcessTests
         var (server, port) = await DialogServerProcess.StartAsync("ident", _db, ct);
         await using var _ = server;
 
-        await using var piped = ParleyProcess.StartWrapped(
-            "bash", ["-c", "(echo Ann; yes hi 2>/dev/null) | \"$0\" \"$@\" 2>/dev/null | head -1; echo \"parley exited ${PIPESTATUS[1]}\""],
-            ["client", "ident", "--host", "127.0.0.1", "-p", $"{port}"]);
-        piped.Input.Close();
+        await using var piped = ParleyProcess.StartInShell(
+            "(echo Ann; yes hi 2>/dev/null) | {parley} 2>/dev/null | head -1; echo \"parley exited ${PIPESTATUS[1]}\"",
+            "client", "ident", "--host", "127.0.0.1", "-p", $"{port}");
 
         Assert.Equal(0, await piped.WaitForExitAsync(ct));
         Assert.Equal("Nice to meet you, Ann. I will know you by your address 127.0.0.1 from now on.\nparley exited 141\n", piped.StandardOutput);

@@ -46,9 +46,8 @@ public sealed class PingProcessTests
         var (server, port) = await EchoServerProcess.StartAsync(ct);
         await using var _ = server;
 
-        await using var piped = ParleyProcess.StartWrapped(
-            "bash", ["-c", "\"$0\" \"$@\" | head -2; echo \"parley exited ${PIPESTATUS[0]}\""], ["ping", "127.0.0.1", "-p", $"{port}", "-c", "0", "-i", "10ms"]);
-        piped.Input.Close();
+        await using var piped = ParleyProcess.StartInShell(
+            "{parley} | head -2; echo \"parley exited ${PIPESTATUS[0]}\"", "ping", "127.0.0.1", "-p", $"{port}", "-c", "0", "-i", "10ms");
 
         Assert.Equal(0, await piped.WaitForExitAsync(ct));
         var lines = piped.StandardOutput.Split('\n');

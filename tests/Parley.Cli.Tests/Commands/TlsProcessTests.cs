@@ -17,18 +17,13 @@ public sealed partial class TlsProcessTests
         return (server, port, fingerprint);
     }
 
-    private static async Task<ParleyProcess> RunClientAsync(string input, string home, CancellationToken ct, params string[] arguments)
-    {
-        var client = ParleyProcess.Start(["client", "--host", "127.0.0.1", .. arguments], home: home);
-        await client.Input.WriteAsync(input);
-        client.Input.Close();
-        await client.WaitForExitAsync(ct);
-        return client;
-    }
+    private static Task<ParleyProcess> RunClientAsync(string input, string home, CancellationToken ct, params string[] arguments) =>
+        RunAsync(input, home, ct, ["client", "--host", "127.0.0.1", .. arguments]);
 
-    private static async Task<ParleyProcess> RunAsync(string home, CancellationToken ct, params string[] arguments)
+    private static async Task<ParleyProcess> RunAsync(string input, string home, CancellationToken ct, params string[] arguments)
     {
         var process = ParleyProcess.Start(arguments, home: home);
+        await process.Input.WriteAsync(input);
         process.Input.Close();
         await process.WaitForExitAsync(ct);
         return process;
@@ -212,10 +207,10 @@ public sealed partial class TlsProcessTests
         await using var __ = plainServer;
         var home = Directory.CreateTempSubdirectory("parley-client-").FullName;
 
-        await using var untrusted = await RunAsync(home, ct, "ping", "127.0.0.1", "-p", $"{tlsPort}", "-c", "2", "-i", "10ms", "--tls", "--json");
+        await using var untrusted = await RunAsync("", home, ct, "ping", "127.0.0.1", "-p", $"{tlsPort}", "-c", "2", "-i", "10ms", "--tls", "--json");
         await using var trusted = await RunAsync(
-            home, ct, "ping", "127.0.0.1", "-p", $"{tlsPort}", "-c", "2", "-i", "10ms", "--tls", "--trust-on-first-use", "--json");
-        await using var plain = await RunAsync(home, ct, "ping", "127.0.0.1", "-p", $"{plainPort}", "-c", "2", "-i", "10ms", "--tls", "--insecure");
+            "", home, ct, "ping", "127.0.0.1", "-p", $"{tlsPort}", "-c", "2", "-i", "10ms", "--tls", "--trust-on-first-use", "--json");
+        await using var plain = await RunAsync("", home, ct, "ping", "127.0.0.1", "-p", $"{plainPort}", "-c", "2", "-i", "10ms", "--tls", "--insecure");
 
         Assert.Equal(1, await untrusted.WaitForExitAsync(ct));
         Assert.Contains($"has not been seen before; its fingerprint is {fingerprint}", EchoProcessTests.ErrorLine(untrusted), StringComparison.Ordinal);

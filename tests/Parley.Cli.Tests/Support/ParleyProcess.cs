@@ -73,6 +73,17 @@ internal sealed partial class ParleyProcess : IAsyncDisposable
         IDictionary<string, string?>? environment = null, string? home = null, string? program = null) =>
         Start(wrapper, [.. wrapperArguments, program ?? Executable], arguments, environment, null, home);
 
+    /// <summary>
+    /// Runs <paramref name="pipeline"/> in bash with no standard input, <c>{parley}</c> in it standing for parley with
+    /// <paramref name="arguments"/>: for what only a shell arranges (pipes into <c>head</c>, <c>&gt; /dev/full</c>).
+    /// </summary>
+    public static ParleyProcess StartInShell(string pipeline, params string[] arguments)
+    {
+        var process = StartWrapped("bash", ["-c", pipeline.Replace("{parley}", "\"$0\" \"$@\"", StringComparison.Ordinal)], arguments);
+        process.Input.Close();
+        return process;
+    }
+
     private static ParleyProcess Start(string program, IEnumerable<string> prefix, IEnumerable<string> arguments,
         IDictionary<string, string?>? environment, string? workingDirectory, string? home)
     {
