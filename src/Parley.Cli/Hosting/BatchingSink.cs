@@ -20,7 +20,7 @@ namespace Parley.Cli.Hosting;
 /// </summary>
 internal sealed class BatchingSink : ILogEventSink, IDisposable
 {
-    private const int WakeAt = 1000;
+    private const int WakeAt = 500;
     private const int ReserveFactor = 10;
     private static readonly TimeSpan Period = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan StuckAfter = TimeSpan.FromSeconds(2);

@@ -42,7 +42,7 @@ internal static class LoggingSetup
         if (consoleLevel != MelLogLevel.None)
         {
             configuration.WriteTo.Sink(LoggerSinkConfiguration.Wrap(
-                inner => new BatchingSink(new TerminalSafeSink(inner), capacity: 10_000),
+                inner => new BatchingSink(new TerminalSafeSink(inner), capacity: 2_000),
                 sink => sink.Console(
                     restrictedToMinimumLevel: ToSerilog(consoleLevel),
                     outputTemplate: ConsoleTemplate,
