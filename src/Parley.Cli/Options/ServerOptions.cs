@@ -19,8 +19,8 @@ internal sealed class ServerOptions
 
     private readonly Option<int> _maxConnections = OptionFactory.Int(
         "--max-connections",
-        "The most clients connected at once; beyond it a new connection is refused at once (counted, logged at most once a second per address); 0 = unlimited "
-        + "(default: the open-file limit less a tenth, at least 64 less)",
+        "The most clients connected at once; beyond it a new connection is refused at once (counted, logged at most once a second per address); 0 = unlimited; "
+        + "the default is the open-file limit less a tenth (at least 64 less), so that the server never runs out of descriptors",
         Hosting.DescriptorLimit.DefaultMaxConnections(Hosting.DescriptorLimit.OpenFiles()), 0, int.MaxValue);
 
     private readonly Option<int> _maxPerAddress;
