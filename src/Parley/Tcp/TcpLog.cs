@@ -65,7 +65,7 @@ internal static partial class TcpLog
     [LoggerMessage(1017, LogLevel.Warning, "Client {ConnectionId} ({RemoteEndPoint}) broke the TLS protocol: {Reason}; disconnected")]
     public static partial void TlsProtocolError(ILogger logger, long connectionId, IPEndPoint remoteEndPoint, string reason);
 
-    [LoggerMessage(1018, LogLevel.Warning, "Accepting failed {Count} more times since the last report: {Reason}")]
+    [LoggerMessage(1018, LogLevel.Warning, "Accepting a connection failed {Count} times since the last report: {Reason}")]
     public static partial void AcceptFailedAgain(ILogger logger, int count, string reason);
 
     [LoggerMessage(1050, LogLevel.Debug, "Connecting to {Target} at {EndPoint}")]

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Win32.SafeHandles;
 
 namespace Parley.Tcp;
 
@@ -15,11 +16,17 @@ public sealed partial class TcpServer
 
     private const int MaxDrainedFromRefused = 64 * 1024;
 
+    // Descriptors held in reserve: out of descriptors, the runtime cannot even start a thread (it fails with "Out of
+    // memory" and the process dies), so when accepting fails for want of them, these are given up for the runtime's
+    // use, and taken again before the next accept.
+    private const int SpareDescriptors = 16;
+
     private readonly ConnectionLimiter _limiter;
     private readonly RefusalLog _refusals;
     // Only the accept loop uses these, one client at a time.
     private readonly Dictionary<string, ReadOnlyMemory<byte>> _refusalMessages = [];
     private byte[]? _discard;
+    private readonly List<SafeFileHandle> _spares = [];
 
     private async Task AcceptLoopAsync(Socket listener)
     {
@@ -46,38 +53,71 @@ public sealed partial class TcpServer
             {
                 // Out of file descriptors ("Too many open files") and the like: the server goes on serving the
                 // clients it has and tries again shortly. Logged at most once a second, with how often it failed.
+                GiveUpSpares();
                 reason = e.Message;
+                unreported++;
                 backoff = backoff == TimeSpan.Zero ? FirstAcceptBackoff : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxAcceptBackoff.Ticks));
-                if (reportedAt == 0)
+                if (reportedAt == 0 || TimeProvider.GetElapsedTime(reportedAt) >= RefusalReportPeriod)
                 {
-                    TcpLog.AcceptFailed(Logger, reason);
-                    reportedAt = TimeProvider.GetTimestamp();
-                }
-                else
-                {
-                    unreported++;
-                    if (TimeProvider.GetElapsedTime(reportedAt) >= RefusalReportPeriod)
-                    {
-                        TcpLog.AcceptFailedAgain(Logger, unreported, reason);
-                        (unreported, reportedAt) = (0, TimeProvider.GetTimestamp());
-                    }
+                    ReportAcceptFailures(unreported, reason);
+                    (unreported, reportedAt) = (0, TimeProvider.GetTimestamp());
                 }
 
                 await Task.Delay(backoff, TimeProvider).ConfigureAwait(false);
+                TakeSpares();
                 continue;
             }
 
-            if (reportedAt != 0)
+            backoff = TimeSpan.Zero;
+            if (unreported > 0 && TimeProvider.GetElapsedTime(reportedAt) >= RefusalReportPeriod)
             {
-                if (unreported > 0)
-                {
-                    TcpLog.AcceptFailedAgain(Logger, unreported, reason);
-                }
-
-                (backoff, unreported, reportedAt) = (TimeSpan.Zero, 0, 0);
+                ReportAcceptFailures(unreported, reason);
+                (unreported, reportedAt) = (0, TimeProvider.GetTimestamp());
             }
 
             Accept(socket);
+        }
+    }
+
+    private void TakeSpares()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        try
+        {
+            while (_spares.Count < SpareDescriptors)
+            {
+                _spares.Add(File.OpenHandle("/dev/null"));
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Still out of descriptors: fewer spares until the next try.
+        }
+    }
+
+    private void GiveUpSpares()
+    {
+        foreach (var spare in _spares)
+        {
+            spare.Dispose();
+        }
+
+        _spares.Clear();
+    }
+
+    private void ReportAcceptFailures(int count, string reason)
+    {
+        if (count == 1)
+        {
+            TcpLog.AcceptFailed(Logger, reason);
+        }
+        else
+        {
+            TcpLog.AcceptFailedAgain(Logger, count, reason);
         }
     }
 

@@ -97,11 +97,11 @@ public sealed partial class TcpServer : Parley.Hosting.IServer
             _heartbeat = TimeProvider.CreateTimer(static s => ((TcpServer)s!).CloseIdleConnections(), this, period, period);
         }
 
-        if (_limiter.IsOn)
-        {
-            _refusalReports = TimeProvider.CreateTimer(static s => ((TcpServer)s!)._refusals.Flush(), this, RefusalReportPeriod, RefusalReportPeriod);
-        }
+        // Always made, limits or not: besides the refusal reports, it makes the runtime start its timer thread now. Out
+        // of descriptors, the runtime cannot start a thread, and the accept loop's back-off would never end.
+        _refusalReports = TimeProvider.CreateTimer(static s => ((TcpServer)s!)._refusals.Flush(), this, RefusalReportPeriod, RefusalReportPeriod);
 
+        TakeSpares();
         _acceptLoop = AcceptLoopAsync(_listener);
     }
 
@@ -142,6 +142,7 @@ public sealed partial class TcpServer : Parley.Hosting.IServer
             TcpLog.StopRequested(Logger, requestedBy);
             _listener.Dispose();
             await _acceptLoop.ConfigureAwait(false);
+            GiveUpSpares();
             _heartbeat?.Dispose();
             _refusalReports?.Dispose();
             _refusals.Flush(final: true);
