@@ -11,7 +11,7 @@ namespace Parley.Cli.Hosting;
 internal static class DescriptorLimit
 {
     /// <summary>The least margin kept, in descriptors.</summary>
-    public const int MinMargin = 64;
+    public const int MinMargin = 128;
 
     /// <summary>
     /// The soft limit on open files from <c>/proc/self/limits</c> (Linux; .NET raises it to the hard limit at start),

@@ -20,7 +20,7 @@ internal sealed class ServerOptions
     private readonly Option<int> _maxConnections = OptionFactory.Int(
         "--max-connections",
         "The most clients connected at once; beyond it a new connection is refused at once (counted, logged at most once a second per address); 0 = unlimited; "
-        + "the default is what the open-file limit leaves free at start, less a tenth of the limit (at least 64), so that the server never runs out of descriptors",
+        + "the default is what the open-file limit leaves free at start, less a tenth of the limit (at least 128), so that the server never runs out of descriptors",
         Hosting.DescriptorLimit.DefaultMaxConnections(Hosting.DescriptorLimit.OpenFiles(), Hosting.DescriptorLimit.InUse()), 0, int.MaxValue);
 
     private readonly Option<int> _maxPerAddress;
