@@ -64,7 +64,8 @@ start_server() {
   if [ "$name" = kestrel ]; then
     taskset -c "$server_cpu" "$kestrel" 0 >"$server_log.out" 2>"$server_log.err" </dev/null &
   else
-    taskset -c "$server_cpu" "$parley" serve echo --host 127.0.0.1 --port 0 --no-prompt "$@" \
+    # The connection limits are off: a benchmark measures the server, not its defences (issue 16).
+    taskset -c "$server_cpu" "$parley" serve echo --host 127.0.0.1 --port 0 --no-prompt --max-connections 0 "$@" \
       >"$server_log.out" 2>"$server_log.err" </dev/null &
   fi
   server_pid=$!
