@@ -64,10 +64,11 @@ start_server() {
   if [ "$name" = kestrel ]; then
     taskset -c "$server_cpu" "$kestrel" 0 >"$server_log.out" 2>"$server_log.err" </dev/null &
   else
-    # Data events are off (-q) unless the case sets a log level of its own: they are measured by the logged case.
+    # The connection limits are off: a benchmark measures the server, not its defences (issue 16). Data events are
+    # off (-q) unless the case sets a log level of its own: they are measured by the logged case.
     local quiet=-q
     case " $* " in *" --log-level "*) quiet= ;; esac
-    taskset -c "$server_cpu" "$parley" serve echo --host 127.0.0.1 --port 0 --no-prompt $quiet "$@" \
+    taskset -c "$server_cpu" "$parley" serve echo --host 127.0.0.1 --port 0 --no-prompt --max-connections 0 $quiet "$@" \
       >"$server_log.out" 2>"$server_log.err" </dev/null &
   fi
   server_pid=$!

@@ -20,7 +20,8 @@ internal static class AuthCommands
         var command = new Command("auth", $"Authentication server: user names and passwords (Argon2id), sessions kept by token; without TLS passwords and tokens cross the network in clear (default port {DefaultPort})");
         // A client silent for five minutes (at a question or in the conversation) is let go, as sshd's LoginGraceTime
         // does for logins: without it anyone could hold connections open for ever.
-        var server = new ServerOptions(DefaultPort, defaultIdleTimeout: TimeSpan.FromMinutes(5));
+        var server = new ServerOptions(DefaultPort, defaultIdleTimeout: TimeSpan.FromMinutes(5),
+            ServerOptions.DialogMaxConnectionsPerAddress, reason => DialogRefusal.Busy("auth", reason));
         var database = new DatabaseOption();
         var noRegister = new Option<bool>("--no-register")
         {

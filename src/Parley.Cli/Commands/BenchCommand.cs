@@ -39,7 +39,16 @@ internal static class BenchCommand
         var drain = OptionFactory.Duration("--drain-timeout", "After the measured time, how long to wait for echoes still owed before counting them missing", TimeSpan.FromSeconds(5));
         var connectTimeout = OptionFactory.Duration("--connect-timeout", "How long to wait for each connection to be accepted", TimeSpan.FromSeconds(5));
         var json = new Option<bool>("--json") { Description = "Print the result as one JSON object instead of a table" };
+        var source = new SourceAddressOption();
         command.Add(host);
+        source.AddTo(command);
+        command.Validators.Add(result =>
+        {
+            if (source.Typed(result) is { } from && SourceAddressOption.Conflict(from, result.GetValue(host)) is { } conflict)
+            {
+                result.AddError(conflict);
+            }
+        });
         foreach (var option in new Option[] { port, connections, size, duration, warmup, mode, framing, chunk, drain, connectTimeout, json })
         {
             command.Add(option);
@@ -65,7 +74,12 @@ internal static class BenchCommand
                 Framing = result.GetValue(framing) == "length" ? BenchFraming.Length : BenchFraming.Line,
                 ReadChunkSize = result.GetValue(chunk),
                 DrainTimeout = result.GetValue(drain),
-                Connect = new ConnectOptions { Timeout = result.GetValue(connectTimeout) },
+                Connect = new ConnectOptions
+                {
+                    Timeout = result.GetValue(connectTimeout),
+                    LocalAddress = source.Read(result),
+                    AddressFamily = source.Read(result)?.AddressFamily,
+                },
             };
             return await RunAsync(console, options, result.GetValue(json));
         });

@@ -49,6 +49,8 @@ internal static class ChatCommand
                 JoinTimeout = timeout,
                 PingInterval = result.GetValue(pingInterval),
                 ServerTimeout = result.GetValue(serverTimeout),
+                LocalAddress = options.Source(result),
+                AddressFamily = options.Source(result)?.AddressFamily,
             };
             return ChatRunner.RunAsync(console, host, port, nickname, mayPrompt, client, options.Logging.Read(result));
         });

@@ -20,7 +20,8 @@ internal static class IdentCommands
         var command = new Command("ident", $"Identification server: greets known clients by name (by IP address), asks new ones their name (default port {DefaultPort})");
         // A client silent for five minutes (at a question or in the conversation) is let go, as sshd's LoginGraceTime
         // does for logins: without it anyone could hold connections open for ever.
-        var server = new ServerOptions(DefaultPort, defaultIdleTimeout: TimeSpan.FromMinutes(5));
+        var server = new ServerOptions(DefaultPort, defaultIdleTimeout: TimeSpan.FromMinutes(5),
+            ServerOptions.DialogMaxConnectionsPerAddress, reason => DialogRefusal.Busy("ident", reason));
         var database = new DatabaseOption();
         server.AddTo(command);
         database.AddTo(command);

@@ -41,6 +41,7 @@ internal static class PingCommand
         var replyTimeout = OptionFactory.Duration("--reply-timeout", "How long to wait, once connected, for the whole echo to come back", TimeSpan.FromSeconds(5));
         var logging = new LoggingOptions(defaultLevel: "warning");
         var tls = new TlsClientOptionSet();
+        var source = new SourceAddressOption();
 
         var command = new Command(
             "ping",
@@ -49,6 +50,7 @@ internal static class PingCommand
         {
             host, port, count, interval, size, raw, framing, json, v4, v6, connectTimeout, replyTimeout,
         };
+        source.AddTo(command);
         tls.AddTo(command);
         logging.AddTo(command);
         command.Validators.Add(result =>
@@ -79,6 +81,13 @@ internal static class PingCommand
                 }
             }
 
+            if (source.Typed(result) is { } from && (SourceAddressOption.Conflict(from, name)
+                ?? (result.GetValue(v4) && from.AddressFamily != AddressFamily.InterNetwork || result.GetValue(v6) && from.AddressFamily != AddressFamily.InterNetworkV6
+                    ? $"--source: {from} is not of the family -4/-6 asks for" : null)) is { } conflict)
+            {
+                result.AddError(conflict);
+            }
+
             if (name is not null && IPAddress.TryParse(name, out var literal))
             {
                 if (result.GetValue(v4) && literal.AddressFamily != AddressFamily.InterNetwork)
@@ -107,7 +116,9 @@ internal static class PingCommand
                 Connect = new ConnectOptions
                 {
                     Timeout = result.GetValue(connectTimeout),
-                    AddressFamily = result.GetValue(v4) ? AddressFamily.InterNetwork : result.GetValue(v6) ? AddressFamily.InterNetworkV6 : null,
+                    AddressFamily = result.GetValue(v4) ? AddressFamily.InterNetwork : result.GetValue(v6) ? AddressFamily.InterNetworkV6
+                        : source.Read(result)?.AddressFamily,
+                    LocalAddress = source.Read(result),
                     Tls = tls.Read(result, console, !console.IsInputRedirected, result.GetValue(connectTimeout)),
                 },
                 ReplyTimeout = result.GetValue(replyTimeout),

@@ -23,9 +23,11 @@ internal static class ServeCommand
         var command = new Command("echo", "TCP echo server: sends every byte back; lines 'exit' and 'stop' are commands (default port 9000)");
         var server = new ServerOptions(9000);
         var modes = new EchoModeOptions("Plain RFC 862 echo: no commands at all");
+        var framed = new FramedServerOptions();
         var chunk = OptionFactory.Int("--chunk-size", "Read from each client in portions of at most this many bytes", 1024, 1, 16 * 1024 * 1024, "bytes");
         server.AddTo(command);
         modes.AddTo(command);
+        framed.AddTo(command);
         command.Add(chunk);
         command.SetAction(result =>
         {
@@ -35,6 +37,8 @@ internal static class ServeCommand
                 ChunkSize = result.GetValue(chunk),
                 Mode = modes.Mode(result),
                 MaxMessageBytes = modes.MaxMessageBytes(result),
+                FrameTimeout = framed.FrameTimeout(result),
+                MaxBufferedBytes = framed.MaxBuffered(result),
             };
             return ServerRunner.RunAsync(console, options, server.Logging.Read(result), logs => new EchoHandler(echo, logs));
         });

@@ -24,6 +24,7 @@ internal sealed class ClientOptions(int builtInPort)
     {
         var (host, port, timeout) = _endpoint.Read(result, console);
         var tls = Tls.Read(result, console, _endpoint.MayPrompt(result, console), timeout);
-        return (host, port, new ConnectOptions { Timeout = timeout, Tls = tls });
+        var source = _endpoint.Source(result);
+        return (host, port, new ConnectOptions { Timeout = timeout, Tls = tls, LocalAddress = source, AddressFamily = source?.AddressFamily });
     }
 }

@@ -3,7 +3,10 @@ using Parley.Cli.Prompts;
 
 namespace Parley.Cli.Options;
 
-/// <summary>Where a client connects, TCP or UDP: <c>--host</c> and <c>--port</c> (asked at a terminal), <c>--connect-timeout</c>, <c>--no-prompt</c>.</summary>
+/// <summary>
+/// Where a client connects, TCP or UDP: <c>--host</c> and <c>--port</c> (asked at a terminal), <c>--connect-timeout</c>,
+/// <c>--no-prompt</c>, and where from: <c>--source</c>.
+/// </summary>
 internal sealed class ConnectEndpointOptions
 {
     private readonly int _builtInPort;
@@ -29,6 +32,8 @@ internal sealed class ConnectEndpointOptions
 
     private readonly Option<Duration> _timeout;
 
+    private readonly SourceAddressOption _source = new();
+
     private readonly Option<bool> _noPrompt = new("--no-prompt")
     {
         Description = "Never ask questions; use the defaults and options as given (no questions are asked anyway when standard input is not a terminal)",
@@ -50,7 +55,18 @@ internal sealed class ConnectEndpointOptions
         command.Add(_port);
         command.Add(_timeout);
         command.Add(_noPrompt);
+        _source.AddTo(command);
+        command.Validators.Add(result =>
+        {
+            if (_source.Typed(result) is { } source && SourceAddressOption.Conflict(source, result.Typed(_host)) is { } conflict)
+            {
+                result.AddError(conflict);
+            }
+        });
     }
+
+    /// <summary>The local address to connect from (<c>--source</c>), if given.</summary>
+    public System.Net.IPAddress? Source(ParseResult result) => _source.Read(result);
 
     /// <summary>Whether questions may be asked: at a terminal, without <c>--no-prompt</c>.</summary>
     public bool MayPrompt(ParseResult result, CliConsole console) => console.MayPrompt(result.GetValue(_noPrompt));

@@ -21,6 +21,9 @@ internal sealed class DatagramClientOptions(int builtInPort, string timeoutDescr
     /// <summary>Whether questions may be asked: at a terminal, without <c>--no-prompt</c>.</summary>
     public bool MayPrompt(ParseResult result, CliConsole console) => _endpoint.MayPrompt(result, console);
 
+    /// <summary>The local address to send from (<c>--source</c>), if given.</summary>
+    public System.Net.IPAddress? Source(ParseResult result) => _endpoint.Source(result);
+
     /// <summary>Reads host, port and timeout, asking for host and port when not given at a terminal.</summary>
     public (string Host, int Port, TimeSpan Timeout) Read(ParseResult result, CliConsole console) => _endpoint.Read(result, console);
 }

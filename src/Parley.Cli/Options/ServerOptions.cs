@@ -3,9 +3,12 @@ using Parley.Tcp;
 
 namespace Parley.Cli.Options;
 
-/// <summary>The options every TCP server takes: where to listen, who may stop it, idle clients, TLS, logging.</summary>
+/// <summary>The options every TCP server takes: where to listen, who may stop it, idle clients, connection limits, TLS, logging.</summary>
 internal sealed class ServerOptions
 {
+    /// <summary>The default <c>--max-connections-per-address</c> of the dialog servers (ident, auth).</summary>
+    public const int DialogMaxConnectionsPerAddress = 64;
+
     private readonly ListenEndpointOptions _endpoint;
 
     private readonly Option<string> _allowStop = OptionFactory.Choice(
@@ -14,8 +17,28 @@ internal sealed class ServerOptions
 
     private readonly Option<Duration?> _idleTimeout;
 
-    public ServerOptions(int builtInPort, TimeSpan? defaultIdleTimeout = null)
+    private readonly Option<int> _maxConnections = OptionFactory.Int(
+        "--max-connections",
+        "The most clients connected at once; beyond it a new connection is refused at once (counted, logged at most once a second per address); 0 = unlimited; "
+        + "the default is what the open-file limit leaves free at start, less a tenth of the limit (at least 128), so that the server never runs out of descriptors",
+        Hosting.DescriptorLimit.DefaultMaxConnections(Hosting.DescriptorLimit.OpenFiles(), Hosting.DescriptorLimit.InUse()), 0, int.MaxValue);
+
+    private readonly Option<int> _maxPerAddress;
+
+    private readonly Func<string, ReadOnlyMemory<byte>>? _refusal;
+
+    /// <param name="builtInPort">The service's default port.</param>
+    /// <param name="defaultIdleTimeout">The default <c>--idle-timeout</c>; null for off.</param>
+    /// <param name="defaultMaxPerAddress">The default <c>--max-connections-per-address</c>; 0 for unlimited.</param>
+    /// <param name="refusal">What a client refused for a connection limit is told (<see cref="TcpServerOptions.Refusal"/>).</param>
+    public ServerOptions(
+        int builtInPort, TimeSpan? defaultIdleTimeout = null, int defaultMaxPerAddress = 0, Func<string, ReadOnlyMemory<byte>>? refusal = null)
     {
+        _refusal = refusal;
+        _maxPerAddress = OptionFactory.Int(
+            "--max-connections-per-address",
+            "The most clients connected at once from one IP address; beyond it a new connection from that address is refused at once; 0 = unlimited",
+            defaultMaxPerAddress, 0, int.MaxValue);
         _endpoint = new ListenEndpointOptions(builtInPort, "TCP");
         _idleTimeout = new Option<Duration?>("--idle-timeout")
         {
@@ -51,6 +74,8 @@ internal sealed class ServerOptions
         _endpoint.AddTo(command);
         command.Add(_allowStop);
         command.Add(_idleTimeout);
+        command.Add(_maxConnections);
+        command.Add(_maxPerAddress);
         Tls.AddTo(command);
         Logging.AddTo(command);
     }
@@ -67,6 +92,9 @@ internal sealed class ServerOptions
             Transform = Tls.Read(result, address),
             StopPolicy = Enum.Parse<StopPolicy>(result.GetValue(_allowStop)!, ignoreCase: true),
             IdleTimeout = result.GetValue(_idleTimeout)?.Value,
+            MaxConnections = result.GetValue(_maxConnections),
+            MaxConnectionsPerAddress = result.GetValue(_maxPerAddress),
+            Refusal = _refusal,
         };
     }
 }

@@ -45,6 +45,10 @@ public sealed partial class ChatClient
             try
             {
                 SetReceiveBuffer(socket, options.ReceiveBufferBytes);
+                if (options.LocalAddress is { } local)
+                {
+                    socket.Bind(new IPEndPoint(local, 0));
+                }
 
                 // A connected UDP socket hears only this address, and hears the ICMP "port unreachable" it causes.
                 await socket.ConnectAsync(endPoint, cancellationToken).ConfigureAwait(false);

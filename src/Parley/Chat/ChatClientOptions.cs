@@ -39,4 +39,7 @@ public sealed class ChatClientOptions
 
     /// <summary>Only addresses of this family (IPv4 or IPv6). Default <see langword="null"/>: every address.</summary>
     public AddressFamily? AddressFamily { get; set; }
+
+    /// <summary>Bind the socket to this local address before sending. Default <see langword="null"/>: any.</summary>
+    public System.Net.IPAddress? LocalAddress { get; set; }
 }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using Microsoft.Extensions.Logging;
 using Parley.Diagnostics;
 using Parley.Framing;
@@ -12,7 +11,7 @@ namespace Parley.Echo;
 /// <see cref="EchoOptions.ChunkSize"/>, with the command lines <c>exit</c> and <c>stop</c> (line mode), or none
 /// (raw mode, RFC 862), or as length-prefixed messages (framed mode).
 /// </summary>
-public sealed class EchoHandler : ITcpConnectionHandler
+public sealed partial class EchoHandler : ITcpConnectionHandler
 {
     // How many reads and writes in a row may complete without waiting before the connection lets others run.
     private const int YieldAfter = 8;
@@ -22,6 +21,7 @@ public sealed class EchoHandler : ITcpConnectionHandler
 
     private readonly EchoOptions _options;
     private readonly ILogger _logger;
+    private readonly FrameBudget? _budget;
 
     /// <summary>Creates the handler.</summary>
     public EchoHandler(EchoOptions options, ILoggerFactory loggerFactory)
@@ -31,7 +31,11 @@ public sealed class EchoHandler : ITcpConnectionHandler
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ChunkSize, 1);
         _options = options;
         _logger = loggerFactory.CreateLogger("Parley.Echo");
+        _budget = options.MaxBufferedBytes > 0 ? new FrameBudget(options.MaxBufferedBytes) : null;
     }
+
+    /// <summary>Framed mode: the memory budget of unfinished messages, shared by all connections; null when there is none.</summary>
+    public FrameBudget? Budget => _budget;
 
     /// <inheritdoc />
     public string ServiceName => "echo";
@@ -39,7 +43,9 @@ public sealed class EchoHandler : ITcpConnectionHandler
     /// <inheritdoc />
     public string DescribeSettings() => _options.Mode switch
     {
-        EchoMode.Framed => $"framed mode, messages up to {_options.MaxMessageBytes} bytes",
+        EchoMode.Framed => $"framed mode, messages up to {_options.MaxMessageBytes} bytes, each complete within "
+            + $"{(_options.FrameTimeout is { } t ? Durations.Format(t) : "no limit")}, unfinished messages buffered up to "
+            + $"{(_options.MaxBufferedBytes > 0 ? $"{_options.MaxBufferedBytes} bytes" : "no limit")} in all",
         EchoMode.Raw => $"raw mode (RFC 862, no commands), chunks of {_options.ChunkSize} bytes",
         _ => $"line mode (commands exit and stop), chunks of {_options.ChunkSize} bytes",
     };
@@ -161,156 +167,6 @@ public sealed class EchoHandler : ITcpConnectionHandler
         }
     }
 
-    private async Task EchoMessagesAsync(ServerConnection connection)
-    {
-        var max = _options.MaxMessageBytes;
-        var stream = connection.Transport;
-        var stopping = connection.Stopping;
-        var readSize = Math.Max(_options.ChunkSize, FramedReadSize);
-        byte[]? buffer = null;
-        var held = 0; // bytes of a frame not yet complete, at the start of the buffer
-        var mayHaveMore = false;
-        var withoutWaiting = 0;
-        try
-        {
-            while (true)
-            {
-                int received;
-                bool readWaited;
-                try
-                {
-                    if (!mayHaveMore && held == 0)
-                    {
-                        // Between messages and nothing waiting: wait for data without holding a buffer.
-                        Return(ref buffer);
-                        await stream.ReadAsync(Memory<byte>.Empty, stopping).ConfigureAwait(false);
-                    }
-
-                    buffer ??= ArrayPool<byte>.Shared.Rent(readSize);
-                    var read = stream.ReadAsync(buffer.AsMemory(held), stopping);
-                    readWaited = !read.IsCompleted;
-                    received = await read.ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-                {
-                    return;
-                }
-
-                var total = held + received;
-                mayHaveMore = total == buffer.Length;
-                var input = new ReadOnlySequence<byte>(buffer, 0, total);
-                var command = LineCommand.None;
-                var echoed = 0L; // whole frames, from the start of the buffer, that go back unchanged
-                MessageProtocolException? error = null;
-                try
-                {
-                    while (LengthPrefixCodec.TryReadFrame(ref input, max, out var payload))
-                    {
-                        LengthPrefixCodec.Validate(payload, max);
-                        if (_logger.IsEnabled(LogLevel.Information))
-                        {
-                            EchoLog.MessageReceived(_logger, connection.Id, (int)payload.Length, DataPreview.Of(payload.FirstSpan));
-                        }
-
-                        command = AsCommand(payload);
-                        if (command == LineCommand.Stop && !connection.MayStopServer)
-                        {
-                            connection.TryRequestServerStop();
-                            command = LineCommand.None;
-                        }
-
-                        if (command != LineCommand.None)
-                        {
-                            break;
-                        }
-
-                        echoed = total - input.Length;
-                        if (_logger.IsEnabled(LogLevel.Information))
-                        {
-                            EchoLog.MessageSent(_logger, connection.Id, (int)payload.Length);
-                        }
-                    }
-
-                    if (command == LineCommand.None && received == 0)
-                    {
-                        LengthPrefixCodec.ThrowIfIncomplete(input, max);
-                        connection.SetCloseReason(CloseReason.ClosedByClient);
-                    }
-                }
-                catch (MessageProtocolException e)
-                {
-                    error = e;
-                }
-
-                // An echoed frame is the received frame, byte for byte: send it straight from the read buffer. What
-                // the client is owed is delivered even while stopping (no cancellation), as in line mode.
-                var writeWaited = false;
-                if (echoed > 0)
-                {
-                    var write = stream.WriteAsync(buffer.AsMemory(0, (int)echoed));
-                    writeWaited = !write.IsCompleted;
-                    await write.ConfigureAwait(false);
-                    connection.OnSent((int)echoed);
-                }
-
-                if (error is not null)
-                {
-                    connection.OnReceived(total);
-                    connection.SetCloseReason(CloseReason.ProtocolError);
-                    EchoLog.ProtocolError(_logger, connection.Id, connection.RemoteEndPoint, error.Message);
-                    return;
-                }
-
-                var consumed = (int)(total - input.Length);
-                connection.OnReceived(consumed);
-                if (command != LineCommand.None)
-                {
-                    RunCommand(connection, command);
-                    return;
-                }
-
-                if (received == 0)
-                {
-                    return;
-                }
-
-                held = total - consumed;
-                buffer = KeepIncompleteFrame(buffer, consumed, held);
-                withoutWaiting = readWaited || writeWaited ? 0 : withoutWaiting + 1;
-                if (withoutWaiting >= YieldAfter)
-                {
-                    withoutWaiting = 0;
-                    await Task.Yield();
-                }
-            }
-        }
-        finally
-        {
-            Return(ref buffer);
-        }
-    }
-
-    /// <summary>
-    /// Moves the start of an incomplete frame to the front of the buffer, in a larger buffer when its header declares
-    /// more than fits (the codec has already refused any length over the maximum).
-    /// </summary>
-    private static byte[] KeepIncompleteFrame(byte[] buffer, int consumed, int held)
-    {
-        var needed = held >= LengthPrefixCodec.HeaderLength
-            ? LengthPrefixCodec.HeaderLength + (int)BinaryPrimitives.ReadUInt32BigEndian(buffer.AsSpan(consumed))
-            : LengthPrefixCodec.HeaderLength;
-        if (needed <= buffer.Length)
-        {
-            buffer.AsSpan(consumed, held).CopyTo(buffer);
-            return buffer;
-        }
-
-        var larger = ArrayPool<byte>.Shared.Rent(needed);
-        buffer.AsSpan(consumed, held).CopyTo(larger);
-        ArrayPool<byte>.Shared.Return(buffer);
-        return larger;
-    }
-
     private void RunCommand(ServerConnection connection, LineCommand command)
     {
         if (command == LineCommand.Exit)
@@ -347,23 +203,5 @@ public sealed class EchoHandler : ITcpConnectionHandler
         {
             EchoLog.DataSent(_logger, connection.Id, data.Length);
         }
-    }
-
-    private static LineCommand AsCommand(in ReadOnlySequence<byte> payload)
-    {
-        if (payload.Length != 4)
-        {
-            return LineCommand.None;
-        }
-
-        Span<byte> word = stackalloc byte[4];
-        payload.CopyTo(word);
-        var folded = (uint)(word[0] | 0x20) << 24 | (uint)(word[1] | 0x20) << 16 | (uint)(word[2] | 0x20) << 8 | (uint)(word[3] | 0x20);
-        return folded switch
-        {
-            0x65786974 => LineCommand.Exit, // "exit"
-            0x73746f70 => LineCommand.Stop, // "stop"
-            _ => LineCommand.None,
-        };
     }
 }

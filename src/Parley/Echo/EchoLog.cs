@@ -5,8 +5,8 @@ namespace Parley.Echo;
 /// <summary>Log events of the echo service and client. Event ids 1100-1199; never reuse a retired id.</summary>
 internal static partial class EchoLog
 {
-    // Data events sit at Debug so that the echo path pays nothing for them unless asked; callers check
-    // IsEnabled first so that the preview is not even built.
+    // Data events are the lab's "data received" and "data sent" service messages, at Information (Hosting.DataEvents);
+    // callers check IsEnabled first so that with --quiet the preview is not even built.
     [LoggerMessage(1100, LogLevel.Information, "Received {Bytes} bytes from client {ConnectionId}: \"{Preview}\"", SkipEnabledCheck = true)]
     public static partial void DataReceived(ILogger logger, long connectionId, int bytes, string preview);
 
@@ -21,6 +21,14 @@ internal static partial class EchoLog
 
     [LoggerMessage(1104, LogLevel.Warning, "Client {ConnectionId} ({RemoteEndPoint}) broke the message framing: {Problem}; disconnecting it")]
     public static partial void ProtocolError(ILogger logger, long connectionId, System.Net.IPEndPoint remoteEndPoint, string problem);
+
+    [LoggerMessage(1107, LogLevel.Warning,
+        "Client {ConnectionId} ({RemoteEndPoint}) did not complete a message within {FrameTimeout} ({Received} bytes of it arrived); disconnecting it")]
+    public static partial void MessageTimedOut(ILogger logger, long connectionId, System.Net.IPEndPoint remoteEndPoint, string frameTimeout, int received);
+
+    [LoggerMessage(1108, LogLevel.Warning,
+        "Client {ConnectionId} ({RemoteEndPoint}) needs {Bytes} more bytes for an unfinished message of {Declared} bytes, over the budget: unfinished messages of all clients hold {InUse} of {MaxBytes} bytes; disconnecting it")]
+    public static partial void OverBudget(ILogger logger, long connectionId, System.Net.IPEndPoint remoteEndPoint, long bytes, long declared, long inUse, long maxBytes);
 
     [LoggerMessage(1105, LogLevel.Information, "Received a message of {Bytes} bytes from client {ConnectionId}: \"{Preview}\"", SkipEnabledCheck = true)]
     public static partial void MessageReceived(ILogger logger, long connectionId, int bytes, string preview);

@@ -38,4 +38,10 @@ public enum CloseReason
 
     /// <summary>An unexpected error on the server.</summary>
     Error,
+
+    /// <summary>The client's message did not arrive whole within the server's time limit for one message.</summary>
+    MessageTimeout,
+
+    /// <summary>The client asked for more than a server limit allows (for example memory for an unfinished message).</summary>
+    LimitExceeded,
 }

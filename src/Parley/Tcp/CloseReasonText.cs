@@ -15,6 +15,8 @@ internal static class CloseReasonText
         CloseReason.TlsHandshakeFailed => "TLS handshake failed",
         CloseReason.Aborted => "aborted during shutdown",
         CloseReason.Error => "server error",
+        CloseReason.MessageTimeout => "message not completed in time",
+        CloseReason.LimitExceeded => "over a server limit",
         _ => "unknown",
     };
 }

@@ -68,12 +68,20 @@ public static class TcpConnector
         var failures = new List<(IPAddress Address, ConnectFailure Failure, string Words, Exception Error)>();
         foreach (var address in addresses)
         {
+            if (options.LocalAddress is { } source && source.AddressFamily != address.AddressFamily)
+            {
+                // An IPv4 source cannot reach an IPv6 address, nor the other way round: not an address to try.
+                var words = $"the source address {source} is of the other family";
+                failures.Add((address, ConnectFailure.Other, words, new SocketException((int)SocketError.AddressFamilyNotSupported)));
+                continue;
+            }
+
             var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {
                 if (options.LocalAddress is { } local)
                 {
-                    socket.Bind(new IPEndPoint(local, 0));
+                    Bind(socket, local, target);
                 }
 
                 TcpLog.Connecting(logger, target, new IPEndPoint(address, port));
@@ -114,6 +122,19 @@ public static class TcpConnector
             ? last.Words
             : string.Join("; ", failures.Select(f => $"{f.Address}: {f.Words}"));
         throw new ConnectException($"cannot connect to {target}: {reason}", last.Failure, Hint(last.Failure, port), last.Error);
+    }
+
+    private static void Bind(Socket socket, IPAddress local, string target)
+    {
+        try
+        {
+            socket.Bind(new IPEndPoint(local, 0));
+        }
+        catch (SocketException e)
+        {
+            throw new ConnectException($"cannot connect to {target} from {local}: {e.Message}", ConnectFailure.Other,
+                "the source address must be one of this machine's addresses, with a port free to use", e);
+        }
     }
 
     /// <summary>Formats a host and port the way a user types them: <c>host:9000</c>, <c>[::1]:9000</c>.</summary>

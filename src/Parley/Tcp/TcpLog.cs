@@ -27,8 +27,8 @@ internal static partial class TcpLog
     public static partial void StopRequested(ILogger logger, string requestedBy);
 
     [LoggerMessage(1006, LogLevel.Information,
-        "Server stopped after {Uptime}: {ConnectionsServed} connections served, {BytesIn} bytes in, {BytesOut} bytes out")]
-    public static partial void ServerStopped(ILogger logger, string uptime, long connectionsServed, long bytesIn, long bytesOut);
+        "Server stopped after {Uptime}: {ConnectionsServed} connections served, {BytesIn} bytes in, {BytesOut} bytes out, {ConnectionsRefused} refused")]
+    public static partial void ServerStopped(ILogger logger, string uptime, long connectionsServed, long bytesIn, long bytesOut, long connectionsRefused);
 
     [LoggerMessage(1007, LogLevel.Warning,
         "Client {ConnectionId} ({RemoteEndPoint}) asked to stop the server; refused by the stop policy '{Policy}', the line is treated as data")]
@@ -51,6 +51,22 @@ internal static partial class TcpLog
 
     [LoggerMessage(1013, LogLevel.Information, "Client {ConnectionId} ({RemoteEndPoint}) silent for {IdleTimeout}: closing it")]
     public static partial void IdleTimeout(ILogger logger, long connectionId, IPEndPoint remoteEndPoint, TimeSpan idleTimeout);
+
+    [LoggerMessage(1014, LogLevel.Warning,
+        "Refused a connection from {Address}: {Reason}; further refusals from this address are reported at most once a second")]
+    public static partial void ConnectionRefused(ILogger logger, IPAddress address, string reason);
+
+    [LoggerMessage(1015, LogLevel.Warning, "Refused {Count} more connections from {Address}: {Reason}")]
+    public static partial void ConnectionsRefusedAgain(ILogger logger, int count, IPAddress address, string reason);
+
+    [LoggerMessage(1016, LogLevel.Warning, "Refused {Count} connections from other addresses: {Reason}")]
+    public static partial void ConnectionsRefusedFromOthers(ILogger logger, int count, string reason);
+
+    [LoggerMessage(1017, LogLevel.Warning, "Client {ConnectionId} ({RemoteEndPoint}) broke the TLS protocol: {Reason}; disconnected")]
+    public static partial void TlsProtocolError(ILogger logger, long connectionId, IPEndPoint remoteEndPoint, string reason);
+
+    [LoggerMessage(1018, LogLevel.Warning, "Accepting a connection failed {Count} times since the last report: {Reason}")]
+    public static partial void AcceptFailedAgain(ILogger logger, int count, string reason);
 
     [LoggerMessage(1050, LogLevel.Debug, "Connecting to {Target} at {EndPoint}")]
     public static partial void Connecting(ILogger logger, string target, IPEndPoint endPoint);

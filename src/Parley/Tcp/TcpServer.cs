@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using Microsoft.Extensions.Logging;
 using Parley.Diagnostics;
 
@@ -13,7 +15,7 @@ namespace Parley.Tcp;
 /// path: stop accepting, signal every connection, wait for them up to <see cref="TcpServerOptions.ShutdownTimeout"/>,
 /// abort the rest.
 /// </summary>
-public sealed class TcpServer : Parley.Hosting.IServer
+public sealed partial class TcpServer : Parley.Hosting.IServer
 {
     private readonly ITcpConnectionHandler _handler;
     private readonly ConcurrentDictionary<long, ServerConnection> _connections = new();
@@ -22,12 +24,14 @@ public sealed class TcpServer : Parley.Hosting.IServer
     private Socket? _listener;
     private Task _acceptLoop = Task.CompletedTask;
     private ITimer? _heartbeat;
+    private ITimer? _refusalReports;
     private Task? _stopTask;
     private volatile bool _stopping;
     private long _nextId;
     private long _bytesIn;
     private long _bytesOut;
     private long _startedAt;
+    private long _refused;
 
     /// <summary>Creates a server; nothing is bound until <see cref="Start"/>.</summary>
     public TcpServer(
@@ -40,6 +44,8 @@ public sealed class TcpServer : Parley.Hosting.IServer
         _handler = handler;
         Logger = loggerFactory.CreateLogger("Parley.Server");
         TimeProvider = timeProvider ?? TimeProvider.System;
+        _limiter = new ConnectionLimiter(options.MaxConnections, options.MaxConnectionsPerAddress);
+        _refusals = new RefusalLog(Logger, TimeProvider);
     }
 
     /// <summary>The options the server was created with.</summary>
@@ -56,6 +62,9 @@ public sealed class TcpServer : Parley.Hosting.IServer
 
     /// <summary>How many clients have connected since the start.</summary>
     public long ConnectionsServed => Interlocked.Read(ref _nextId);
+
+    /// <summary>How many connections have been refused for a connection limit since the start.</summary>
+    public long ConnectionsRefused => Interlocked.Read(ref _refused);
 
     /// <summary>Completes once the server has stopped and every connection is closed.</summary>
     public Task Completion => _stopped.Task;
@@ -88,6 +97,11 @@ public sealed class TcpServer : Parley.Hosting.IServer
             _heartbeat = TimeProvider.CreateTimer(static s => ((TcpServer)s!).CloseIdleConnections(), this, period, period);
         }
 
+        // Always made, limits or not: besides the refusal reports, it makes the runtime start its timer thread now. Out
+        // of descriptors, the runtime cannot start a thread, and the accept loop's back-off would never end.
+        _refusalReports = TimeProvider.CreateTimer(static s => ((TcpServer)s!)._refusals.Flush(), this, RefusalReportPeriod, RefusalReportPeriod);
+
+        TakeSpares();
         _acceptLoop = AcceptLoopAsync(_listener);
     }
 
@@ -128,7 +142,10 @@ public sealed class TcpServer : Parley.Hosting.IServer
             TcpLog.StopRequested(Logger, requestedBy);
             _listener.Dispose();
             await _acceptLoop.ConfigureAwait(false);
+            GiveUpSpares();
             _heartbeat?.Dispose();
+            _refusalReports?.Dispose();
+            _refusals.Flush(final: true);
 
             var open = _connections.Values.ToArray();
             TcpLog.ServerStopping(Logger, open.Length);
@@ -156,68 +173,12 @@ public sealed class TcpServer : Parley.Hosting.IServer
 
             var uptime = _startedAt == 0 ? TimeSpan.Zero : TimeProvider.GetElapsedTime(_startedAt);
             TcpLog.ServerStopped(Logger, Durations.Format(uptime), ConnectionsServed,
-                Interlocked.Read(ref _bytesIn), Interlocked.Read(ref _bytesOut));
+                Interlocked.Read(ref _bytesIn), Interlocked.Read(ref _bytesOut), ConnectionsRefused);
         }
         finally
         {
             _stopped.TrySetResult();
         }
-    }
-
-    private async Task AcceptLoopAsync(Socket listener)
-    {
-        var backoff = TimeSpan.Zero;
-        while (true)
-        {
-            Socket socket;
-            try
-            {
-                socket = await listener.AcceptAsync().ConfigureAwait(false);
-                backoff = TimeSpan.Zero;
-            }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
-            catch (SocketException) when (_stopping)
-            {
-                return;
-            }
-            catch (SocketException e)
-            {
-                // Out of file descriptors and the like: say so, and give the system a moment instead of spinning,
-                // longer each time it happens again (50 ms doubling to 1 s), so the log is not flooded either.
-                backoff = TimeSpan.FromMilliseconds(Math.Clamp(backoff.TotalMilliseconds * 2, 50, 1000));
-                TcpLog.AcceptFailed(Logger, e.Message);
-                await Task.Delay(backoff, TimeProvider).ConfigureAwait(false);
-                continue;
-            }
-
-            Accept(socket);
-        }
-    }
-
-    private void Accept(Socket socket)
-    {
-        IPEndPoint remote;
-        IPEndPoint local;
-        try
-        {
-            socket.NoDelay = true;
-            remote = Normalize((IPEndPoint)socket.RemoteEndPoint!);
-            local = Normalize((IPEndPoint)socket.LocalEndPoint!);
-        }
-        catch (SocketException)
-        {
-            // Reset before we got to it: nothing to serve.
-            socket.Dispose();
-            return;
-        }
-
-        var connection = new ServerConnection(this, Interlocked.Increment(ref _nextId), socket, remote, local);
-        _connections[connection.Id] = connection;
-        TcpLog.ClientConnected(Logger, connection.Id, remote, _connections.Count);
-        connection.Completion = RunConnectionAsync(connection);
     }
 
     private async Task RunConnectionAsync(ServerConnection connection)
@@ -253,6 +214,13 @@ public sealed class TcpServer : Parley.Hosting.IServer
         {
             connection.SetCloseReason(CloseReason.Reset);
         }
+        catch (Exception e) when (connection.Transport is SslStream && e is IOException or AuthenticationException)
+        {
+            // After the handshake, a TLS failure (a renegotiation request, a forged or corrupt record, an alert) is the
+            // client breaking the protocol, not a fault of ours: one line, no stack trace.
+            connection.SetCloseReason(CloseReason.ProtocolError);
+            TcpLog.TlsProtocolError(Logger, connection.Id, connection.RemoteEndPoint, Tls.TlsServerTransform.Innermost(e));
+        }
         catch (Exception e)
         {
             connection.SetCloseReason(CloseReason.Error);
@@ -268,6 +236,7 @@ public sealed class TcpServer : Parley.Hosting.IServer
     {
         // Account and log first: by the time the client sees the connection close, the log already says why.
         _connections.TryRemove(connection.Id, out _);
+        _limiter.Release(connection.RemoteEndPoint.Address);
         Interlocked.Add(ref _bytesIn, connection.BytesReceived);
         Interlocked.Add(ref _bytesOut, connection.BytesSent);
         TcpLog.ClientDisconnected(Logger, connection.Id, connection.RemoteEndPoint,
@@ -337,8 +306,11 @@ public sealed class TcpServer : Parley.Hosting.IServer
         var idle = Options.IdleTimeout is { } t ? Durations.Format(t) : "off";
         var tls = Options.Transform is null ? "off" : "on";
         return $"address {address}, port {Options.Port}, port tries {Options.PortTries}, stop allowed from {Options.StopPolicy.ToString().ToLowerInvariant()}, " +
-            $"idle timeout {idle}, TLS {tls}, {_handler.DescribeSettings()}";
+            $"idle timeout {idle}, TLS {tls}, max connections {Limit(Options.MaxConnections)}, " +
+            $"max connections per address {Limit(Options.MaxConnectionsPerAddress)}, {_handler.DescribeSettings()}";
     }
+
+    private static string Limit(int limit) => limit > 0 ? limit.ToString(CultureInfo.InvariantCulture) : "unlimited";
 
     internal static IPEndPoint Normalize(IPEndPoint endPoint) =>
         endPoint.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port) : endPoint;

@@ -39,6 +39,28 @@ public sealed class TcpServerOptions
     public int Backlog { get; set; } = 512;
 
     /// <summary>
+    /// The most clients connected at once; a connection beyond it is refused at once (see <see cref="Refusal"/>),
+    /// counted and logged. Default 0: no limit. Set it below the process's open-file limit, so that the server runs
+    /// out of connections before it runs out of descriptors.
+    /// </summary>
+    public int MaxConnections { get; set; }
+
+    /// <summary>
+    /// The most clients connected at once from one IP address (an IPv4-mapped IPv6 address counts as the IPv4
+    /// address); a connection beyond it is refused at once, counted and logged. Default 0: no limit. A limit keeps one
+    /// address from taking every connection, but hosts behind one NAT share an address.
+    /// </summary>
+    public int MaxConnectionsPerAddress { get; set; }
+
+    /// <summary>
+    /// What a client refused for a connection limit is sent before the connection closes, made from the reason (a
+    /// few words for people); for example the dialog protocol's <c>busy</c> error. Not sent when
+    /// <see cref="Transform"/> is set: the connection closes without a TLS handshake, which would cost the server more
+    /// than the client. Default <see langword="null"/>: the connection is closed without a word.
+    /// </summary>
+    public Func<string, ReadOnlyMemory<byte>>? Refusal { get; set; }
+
+    /// <summary>
     /// Wraps each accepted connection's stream before the handler sees it, for example in TLS. Default
     /// <see langword="null"/>: the handler reads and writes the socket's own stream.
     /// </summary>

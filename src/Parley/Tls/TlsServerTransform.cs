@@ -83,6 +83,7 @@ public sealed class TlsServerTransform : IConnectionTransform
             {
                 ServerCertificateContext = context,
                 EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                CipherSuitesPolicy = TlsCipherSuites.ServerPolicy,
                 ClientCertificateRequired = false,
                 CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             }, timeout.Token).ConfigureAwait(false);
