@@ -15,22 +15,28 @@ internal static class AuthCommands
 {
     public const int DefaultPort = 9002;
 
+    public const int DefaultRegistrationsPerHour = 100;
+
     public static Command Serve(CliConsole console)
     {
         var command = new Command("auth", $"Authentication server: user names and passwords (Argon2id), sessions kept by token; without TLS passwords and tokens cross the network in clear (default port {DefaultPort})");
         // A client silent for five minutes (at a question or in the conversation) is let go, as sshd's LoginGraceTime
         // does for logins: without it anyone could hold connections open for ever.
         var server = new ServerOptions(DefaultPort, defaultIdleTimeout: TimeSpan.FromMinutes(5));
-        var database = new DatabaseOption();
+        var database = new DatabaseOption(server: true);
         var noRegister = new Option<bool>("--no-register")
         {
             Description = "Close registration: an unknown user name is refused exactly like a wrong password (default: a new user name makes an account)",
         };
+        var registrations = OptionFactory.Int("--registrations-per-hour",
+            $"Accounts one client address may register in an hour (a class behind one NAT registers at the start of a lab); 0 means unlimited (default: {DefaultRegistrationsPerHour})",
+            DefaultRegistrationsPerHour, 0, 1_000_000);
         var idle = OptionFactory.Duration("--session-idle", "A session unused for this long expires", SessionLimits.Default.Idle);
         var lifetime = OptionFactory.Duration("--session-lifetime", "A session expires this long after the password sign-in, however much it is used", SessionLimits.Default.Lifetime);
         server.AddTo(command);
         database.AddTo(command);
         command.Add(noRegister);
+        command.Add(registrations);
         command.Add(idle);
         command.Add(lifetime);
         command.SetAction(async result =>
@@ -39,10 +45,14 @@ internal static class AuthCommands
             var auth = new AuthOptions
             {
                 AllowRegistration = !result.GetValue(noRegister),
+                RegistrationsPerHour = result.GetValue(registrations),
                 Sessions = new SessionLimits(result.GetValue(idle), result.GetValue(lifetime)),
             };
             ParleyDatabase? db = null;
-            using var pool = new PasswordHashingPool();
+            // Shared fairly (issue 16): one address holds at most an eighth of the queue, and registrations at most
+            // half of it, so that a flood of registrations leaves room for existing accounts signing in.
+            var workers = Environment.ProcessorCount;
+            using var pool = new PasswordHashingPool(workers, 64 * workers, maxQueuedPerAddress: 8 * workers, maxQueuedRegistrations: 32 * workers);
             try
             {
                 return await ServerRunner.RunAsync(console, options, server.Logging.Read(result), logs =>

@@ -21,7 +21,7 @@ internal static class IdentCommands
         // A client silent for five minutes (at a question or in the conversation) is let go, as sshd's LoginGraceTime
         // does for logins: without it anyone could hold connections open for ever.
         var server = new ServerOptions(DefaultPort, defaultIdleTimeout: TimeSpan.FromMinutes(5));
-        var database = new DatabaseOption();
+        var database = new DatabaseOption(server: true);
         server.AddTo(command);
         database.AddTo(command);
         command.SetAction(async result =>

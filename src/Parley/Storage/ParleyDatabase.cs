@@ -15,7 +15,7 @@ namespace Parley.Storage;
 public sealed partial class ParleyDatabase : IDisposable
 {
     /// <summary>The schema version this Parley writes; older databases are upgraded when opened.</summary>
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
 
     /// <summary>The <c>application_id</c> that marks a Parley database: "Prly" in ASCII.</summary>
     internal const int ApplicationId = 0x50726C79;
@@ -26,6 +26,7 @@ public sealed partial class ParleyDatabase : IDisposable
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly ILogger _logger;
+    private int _waitingWrites;
 
     private ParleyDatabase(string path, ILogger logger)
     {
@@ -42,6 +43,13 @@ public sealed partial class ParleyDatabase : IDisposable
 
     /// <summary>The database file's full path.</summary>
     public string Path { get; }
+
+    /// <summary>
+    /// Writes that may wait for their turn; past it a write is refused at once with a
+    /// <see cref="ParleyDatabaseException"/> whose <see cref="ParleyDatabaseException.IsBusy"/> is set, so that a flood
+    /// cannot queue durable writes faster than the disk makes them. 0 for no limit. Default 0.
+    /// </summary>
+    public int MaxWaitingWrites { get; set; }
 
     /// <summary>
     /// Opens the database at <paramref name="path"/>, creating it (readable by its owner only) when it does not
@@ -79,12 +87,41 @@ public sealed partial class ParleyDatabase : IDisposable
     }
 
     /// <summary>Runs <paramref name="work"/> in a write transaction (taken at once, <c>BEGIN IMMEDIATE</c>), one writer at a time.</summary>
-    /// <exception cref="ParleyDatabaseException">The database failed, after retries for a busy one.</exception>
-    internal async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken = default)
+    /// <exception cref="ParleyDatabaseException">The database failed, after retries for a busy one, or too many writes wait.</exception>
+    internal async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken = default) =>
+        (await WriteIfAsync(static () => true, work, cancellationToken).ConfigureAwait(false)).Value;
+
+    /// <summary>
+    /// Like <see cref="WriteAsync{T}"/>, but asks <paramref name="stillWanted"/> once the write's turn has come, and
+    /// writes nothing when it says no (the client it was for has gone): <c>Done</c> is then false.
+    /// </summary>
+    /// <exception cref="ParleyDatabaseException">The database failed, after retries for a busy one, or too many writes wait.</exception>
+    internal async Task<(bool Done, T Value)> WriteIfAsync<T>(
+        Func<bool> stillWanted, Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken = default)
     {
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var limit = MaxWaitingWrites;
+        if (Interlocked.Increment(ref _waitingWrites) > limit && limit > 0)
+        {
+            Interlocked.Decrement(ref _waitingWrites);
+            throw new ParleyDatabaseException($"the database {Path} is busy: {limit} writes wait already") { IsBusy = true };
+        }
+
         try
         {
+            await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waitingWrites);
+        }
+
+        try
+        {
+            if (!stillWanted())
+            {
+                return (false, default!);
+            }
+
             for (var attempt = 1; ; attempt++)
             {
                 try
@@ -93,7 +130,7 @@ public sealed partial class ParleyDatabase : IDisposable
                     using var transaction = connection.BeginTransaction(deferred: false);
                     var result = work(connection, transaction);
                     transaction.Commit();
-                    return result;
+                    return (true, result);
                 }
                 catch (SqliteException e) when (IsBusy(e) && attempt < WriteAttempts)
                 {
