@@ -92,41 +92,69 @@ internal static class AuthCommands
             var (host, port, connect) = options.Read(result, console);
             var file = new SessionFile(result.GetValue(sessionFile) ?? SessionFile.DefaultPath(), console.Error);
             var server = TcpConnector.HostPort(host, port);
-            string? token = null;
             if (result.GetValue(forget))
             {
                 file.Remove(server);
             }
-            else
-            {
-                token = file.Get(server)?.Token;
-            }
 
-            var dialog = new DialogClientOptions
-            {
-                Service = "auth",
-                ResumeToken = token,
-                OnSession = session =>
-                {
-                    file.Set(server, new SessionEntry(session.Token ?? "", session.User, session.Expires));
-                    return ValueTask.CompletedTask;
-                },
-                OnSessionInvalid = () =>
-                {
-                    file.Remove(server);
-                    return ValueTask.CompletedTask;
-                },
-            };
             return ClientRunner.RunAsync(host, port, connect, options.Logging.Read(result), (connection, logger, cancellation) =>
-                DialogClientSession.RunAsync(console, connection, dialog, logger, cancellation, ended =>
+            {
+                var (transport, fingerprint) = SessionTransport.Of(connection);
+                var token = result.GetValue(forget) ? null : KeptToken(console, file, server, transport, fingerprint);
+                var dialog = new DialogClientOptions
+                {
+                    Service = "auth",
+                    ResumeToken = token,
+                    OnSession = session =>
+                    {
+                        file.Set(server, new SessionEntry(session.Token ?? "", session.User, session.Expires)
+                        {
+                            Transport = transport,
+                            Fingerprint = fingerprint,
+                        });
+                        return ValueTask.CompletedTask;
+                    },
+                    OnSessionInvalid = () =>
+                    {
+                        file.Remove(server);
+                        return ValueTask.CompletedTask;
+                    },
+                };
+                return DialogClientSession.RunAsync(console, connection, dialog, logger, cancellation, ended =>
                 {
                     if (ended.Outcome == DialogClientOutcome.LoggedOut)
                     {
                         file.Remove(server);
                     }
-                }));
+                });
+            });
         });
         return command;
+    }
+
+    /// <summary>
+    /// The token kept for <paramref name="server"/>, when it may be sent over this connection; otherwise null, with one
+    /// line saying why (the server then asks for the password). A token kept by an older Parley is forgotten.
+    /// </summary>
+    private static string? KeptToken(CliConsole console, SessionFile file, string server, string transport, string? fingerprint)
+    {
+        if (file.Get(server) is not { } entry)
+        {
+            return null;
+        }
+
+        if (SessionTransport.Refusal(entry, server, transport, fingerprint) is not { } refusal)
+        {
+            return entry.Token;
+        }
+
+        console.Error.WriteLine($"parley: {refusal}");
+        if (entry.Transport is null)
+        {
+            file.Remove(server);
+        }
+
+        return null;
     }
 
     /// <summary>Whether the server listens beyond loopback (every interface, or another address) without TLS.</summary>
