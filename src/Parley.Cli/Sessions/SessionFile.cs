@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Parley.Storage;
 
 namespace Parley.Cli.Sessions;
 
@@ -115,6 +116,12 @@ internal sealed class SessionFile(string path, TextWriter warnings)
             if (!File.Exists(Path))
             {
                 return new SessionFileContent();
+            }
+
+            // Its tokens are secrets: a file others may read is made its owner's, or not used (issue 16).
+            if (PrivateFile.Tighten(Path) is { } was)
+            {
+                warnings.WriteLine($"parley: warning: {PrivateFile.Warning(Path, was)}");
             }
 
             content = JsonSerializer.Deserialize(File.ReadAllBytes(Path), SessionFileJsonContext.Default.SessionFileContent);

@@ -67,6 +67,11 @@ public sealed partial class ParleyDatabase : IDisposable
         }
 
         var created = CreateIfMissing(full);
+        if (!created)
+        {
+            TightenExisting(full, logger);
+        }
+
         var database = new ParleyDatabase(full, logger);
         try
         {
@@ -292,6 +297,22 @@ public sealed partial class ParleyDatabase : IDisposable
         if (read > 0 && (read < header.Length || !header.AsSpan().SequenceEqual(SqliteHeader)))
         {
             throw new ParleyDatabaseException($"{path} is not a Parley database: it is not an SQLite file; give another --db");
+        }
+    }
+
+    /// <summary>It holds password hashes: an existing database (and its -wal and -shm files) is kept to its owner.</summary>
+    private static void TightenExisting(string path, ILogger logger)
+    {
+        foreach (var file in (string[])[path, path + "-wal", path + "-shm"])
+        {
+            try
+            {
+                PrivateFile.Tighten(file, logger);
+            }
+            catch (IOException e)
+            {
+                throw new ParleyDatabaseException($"refusing the database {e.Message}, or give another --db", e);
+            }
         }
     }
 
