@@ -51,6 +51,9 @@ public sealed partial class ParleyDatabase : IDisposable
     /// </summary>
     public int MaxWaitingWrites { get; set; }
 
+    /// <summary>Writes waiting for their turn now.</summary>
+    internal int WaitingWrites => Volatile.Read(ref _waitingWrites);
+
     /// <summary>
     /// Opens the database at <paramref name="path"/>, creating it (readable by its owner only) when it does not
     /// exist and <paramref name="create"/> allows, and upgrading an older schema.
