@@ -59,7 +59,7 @@ public sealed class ClientStore
                 "UPDATE ident_clients SET visits = visits + 1, last_seen = $now WHERE address = $address",
                 ("$now", ParleyDatabase.ToStored(now)), ("$address", key));
             return new ClientVisit(known with { Visits = known.Visits + 1, LastSeen = now }, known.LastSeen);
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken, key).ConfigureAwait(false);
         return (!done, visit);
     }
 
@@ -98,7 +98,7 @@ public sealed class ClientStore
                 "UPDATE ident_clients SET visits = visits + 1, last_seen = $now WHERE address = $address",
                 ("$now", stored), ("$address", key));
             return (Find(connection, transaction, key)!, false);
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken, key).ConfigureAwait(false);
         return done ? result : null;
     }
 

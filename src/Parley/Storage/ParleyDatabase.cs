@@ -26,6 +26,7 @@ public sealed partial class ParleyDatabase : IDisposable
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly ILogger _logger;
+    private readonly Dictionary<string, int> _waitingByClient = new(StringComparer.Ordinal);
     private int _waitingWrites;
 
     private ParleyDatabase(string path, ILogger logger)
@@ -47,7 +48,8 @@ public sealed partial class ParleyDatabase : IDisposable
     /// <summary>
     /// Writes that may wait for their turn; past it a write is refused at once with a
     /// <see cref="ParleyDatabaseException"/> whose <see cref="ParleyDatabaseException.IsBusy"/> is set, so that a flood
-    /// cannot queue durable writes faster than the disk makes them. 0 for no limit. Default 0.
+    /// cannot queue durable writes faster than the disk makes them. One client address may have at most a quarter of
+    /// them waiting, so that a flood from one address leaves room for the others. 0 for no limit. Default 0.
     /// </summary>
     public int MaxWaitingWrites { get; set; }
 
@@ -101,17 +103,25 @@ public sealed partial class ParleyDatabase : IDisposable
 
     /// <summary>
     /// Like <see cref="WriteAsync{T}"/>, but asks <paramref name="stillWanted"/> once the write's turn has come, and
-    /// writes nothing when it says no (the client it was for has gone): <c>Done</c> is then false.
+    /// writes nothing when it says no (the client it was for has gone): <c>Done</c> is then false. A write for a
+    /// <paramref name="client"/> address counts against that address's share of <see cref="MaxWaitingWrites"/>.
     /// </summary>
     /// <exception cref="ParleyDatabaseException">The database failed, after retries for a busy one, or too many writes wait.</exception>
     internal async Task<(bool Done, T Value)> WriteIfAsync<T>(
-        Func<bool> stillWanted, Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken = default)
+        Func<bool> stillWanted, Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken = default, string? client = null)
     {
         var limit = MaxWaitingWrites;
+        var share = Math.Max(1, limit / 4);
         if (Interlocked.Increment(ref _waitingWrites) > limit && limit > 0)
         {
             Interlocked.Decrement(ref _waitingWrites);
-            throw new ParleyDatabaseException($"the database {Path} is busy: {limit} writes wait already") { IsBusy = true };
+            throw Busy($"{limit} writes wait already");
+        }
+
+        if (limit > 0 && client is not null && !TryCountClient(client, share))
+        {
+            Interlocked.Decrement(ref _waitingWrites);
+            throw Busy($"{share} writes for {client} wait already");
         }
 
         try
@@ -121,6 +131,10 @@ public sealed partial class ParleyDatabase : IDisposable
         finally
         {
             Interlocked.Decrement(ref _waitingWrites);
+            if (limit > 0 && client is not null)
+            {
+                UncountClient(client);
+            }
         }
 
         try
@@ -154,6 +168,38 @@ public sealed partial class ParleyDatabase : IDisposable
         finally
         {
             _writeGate.Release();
+        }
+    }
+
+    private ParleyDatabaseException Busy(string why) => new($"the database {Path} is busy: {why}") { IsBusy = true };
+
+    private bool TryCountClient(string client, int share)
+    {
+        lock (_waitingByClient)
+        {
+            var waiting = _waitingByClient.GetValueOrDefault(client);
+            if (waiting >= share)
+            {
+                return false;
+            }
+
+            _waitingByClient[client] = waiting + 1;
+            return true;
+        }
+    }
+
+    private void UncountClient(string client)
+    {
+        lock (_waitingByClient)
+        {
+            if (_waitingByClient[client] == 1)
+            {
+                _waitingByClient.Remove(client);
+            }
+            else
+            {
+                _waitingByClient[client]--;
+            }
         }
     }
 
