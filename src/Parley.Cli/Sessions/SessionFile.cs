@@ -119,9 +119,17 @@ internal sealed class SessionFile(string path, TextWriter warnings)
             }
 
             // Its tokens are secrets: a file others may read is made its owner's, or not used (issue 16).
-            if (PrivateFile.Tighten(Path) is { } was)
+            try
             {
-                warnings.WriteLine($"parley: warning: {PrivateFile.Warning(Path, was)}");
+                if (PrivateFile.Tighten(Path) is { } was)
+                {
+                    warnings.WriteLine($"parley: warning: {PrivateFile.Warning(Path, was)}");
+                }
+            }
+            catch (IOException e)
+            {
+                warnings.WriteLine($"parley: not using the session file {Path}: {e.Message}");
+                return null;
             }
 
             content = JsonSerializer.Deserialize(File.ReadAllBytes(Path), SessionFileJsonContext.Default.SessionFileContent);

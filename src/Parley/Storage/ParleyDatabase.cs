@@ -360,7 +360,7 @@ public sealed partial class ParleyDatabase : IDisposable
             }
             catch (IOException e)
             {
-                throw new ParleyDatabaseException($"refusing the database {e.Message}, or give another --db", e);
+                throw new ParleyDatabaseException($"refusing the database {file}: {e.Message}, or give another --db", e);
             }
         }
     }

@@ -18,7 +18,7 @@ public static class PrivateFile
     /// Makes <paramref name="path"/> its owner's only, when it exists and others may use it. Returns its former mode
     /// in octal (<c>644</c>) when it was changed, otherwise null.
     /// </summary>
-    /// <exception cref="IOException">It cannot be changed (the message says so, in words for a user).</exception>
+    /// <exception cref="IOException">It cannot be changed (the message says so, in words for a user, after the file's name).</exception>
     public static string? Tighten(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -40,7 +40,7 @@ public static class PrivateFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new IOException($"{path} can be read by other users and cannot be made private ({e.Message}): make it readable by its owner only (chmod 600)", e);
+            throw new IOException($"it can be read by other users and cannot be made private ({e.Message}): make it readable by its owner only (chmod 600)", e);
         }
 
         return Convert.ToString((int)mode, 8).PadLeft(3, '0');

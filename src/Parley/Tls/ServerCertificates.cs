@@ -106,7 +106,7 @@ public static class ServerCertificates
         }
         catch (IOException e)
         {
-            throw new TlsException($"refusing the TLS key {e.Message}", e);
+            throw new TlsException($"refusing the TLS key {path}: {e.Message}", e);
         }
     }
 

@@ -50,4 +50,31 @@ public sealed class FilePermissionThreatTests : IDisposable
         Assert.Equal(OwnerOnly, File.GetUnixFileMode(sessions));
         Assert.NotEqual(0, exit);
     }
+
+    [OrdinaryUserFact]
+    public async Task A_database_readable_by_others_that_cannot_be_made_private_is_refused_with_one_line()
+    {
+        if (!OrdinaryUserFactAttribute.AsRoot)
+        {
+            // Only root can leave an ordinary user a file it does not own to try: there is nothing to see otherwise.
+            return;
+        }
+
+        var ct = TestTimeout.Token();
+        File.SetUnixFileMode(_folder.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+            | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        var db = Path.Combine(_folder.FullName, "parley.db");
+        await File.WriteAllBytesAsync(db, [], ct);
+        File.SetUnixFileMode(db, Everyone);
+
+        await using var admin = ParleyProcess.StartWrapped("/usr/bin/setpriv", ["--reuid=nobody", "--regid=nogroup", "--clear-groups", "--"],
+            ["ident", "list", "--db", db], program: OrdinaryUserFactAttribute.ProgramForNobody());
+
+        Assert.Equal(1, await admin.WaitForExitAsync(ct));
+        var error = admin.StandardError.TrimEnd('\n');
+        Assert.StartsWith($"parley: refusing the database {db}: it can be read by other users and cannot be made private (", error, StringComparison.Ordinal);
+        Assert.EndsWith("make it readable by its owner only (chmod 600), or give another --db", error, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error);
+        Assert.Equal(Everyone, File.GetUnixFileMode(db));
+    }
 }
