@@ -66,7 +66,7 @@ public sealed partial class AuthHandler : ITcpConnectionHandler
 
     /// <inheritdoc />
     public string DescribeSettings() =>
-        $"dialog protocol version {DialogProtocol.Version}, registration {(!_options.AllowRegistration ? "closed" : _options.RegistrationsPerHour > 0 ? $"open ({_options.RegistrationsPerHour} accounts per address an hour)" : "open")}, " +
+        $"dialog protocol version {DialogProtocol.Version}, registration {(!_options.AllowRegistration ? "closed" : _options.RegistrationsPerHour > 0 ? $"open (at most {_options.RegistrationsPerHour} per address an hour)" : "open")}, " +
         $"sessions expire after {Durations.Format(_options.Sessions.Idle)} idle and {Durations.Format(_options.Sessions.Lifetime)} in all, " +
         $"Argon2id {_hasher.Settings} on {_pool.Workers} hashing threads with a queue of {_pool.QueueLength} " +
         $"({_pool.MaxQueuedPerAddress} per address, {_pool.MaxQueuedRegistrations} for registrations)";

@@ -48,7 +48,8 @@ public sealed class IdentHandler : ITcpConnectionHandler
 
     /// <inheritdoc />
     public string DescribeSettings() =>
-        $"dialog protocol version {DialogProtocol.Version}, {_options.NameTries} tries for a name of at most {NameRules.MaxLength} characters";
+        $"dialog protocol version {DialogProtocol.Version}, {_options.NameTries} tries for a name of at most {NameRules.MaxLength} characters, " +
+        (_store.MaxWaitingWrites > 0 ? $"at most {_store.MaxWaitingWrites} database writes waiting ({Math.Max(1, _store.MaxWaitingWrites / 4)} per address)" : "database writes waiting without limit");
 
     /// <inheritdoc />
     public async Task HandleAsync(ServerConnection connection)
