@@ -351,6 +351,24 @@ public sealed class AuthServerTests : IDisposable
     }
 
     [Fact]
+    public async Task Registrations_older_than_an_hour_are_forgotten_when_failure_counts_are_pruned()
+    {
+        var ct = TestTimeout.Token();
+        await AddUserAsync("ole", "oles password");
+        await using var server = StartAuth(new AuthOptions { RegistrationsPerHour = 1 });
+        var (client, _) = await AuthTestClient.RegisterAsync(server, Client(94), "pia", "pias password", ct);
+        await client.DisposeAsync();
+        Assert.Equal(1, await RegistrationRowsAsync());
+
+        _time.Advance(TimeSpan.FromMinutes(61));
+        await FailAsync(server, Client(95), "ole", 1, ct);
+
+        Assert.Equal(0, await RegistrationRowsAsync());
+        var (again, _) = await AuthTestClient.RegisterAsync(server, Client(94), "quin", "quins password", ct);
+        await again.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Further_failures_double_the_lockout()
     {
         var ct = TestTimeout.Token();
@@ -642,6 +660,9 @@ public sealed class AuthServerTests : IDisposable
 
         await client.ExpectAsync(DialogTypes.Error, ct, DialogErrorCodes.BadMessage);
     }
+
+    private Task<long> RegistrationRowsAsync() =>
+        _database.ReadAsync(connection => Sql.Scalar(connection, null, "SELECT count(*) FROM auth_registrations"));
 
     private Task<long> ThrottleRowsAsync() =>
         _database.ReadAsync(connection => Sql.Scalar(connection, null, "SELECT count(*) FROM auth_throttle"));
