@@ -7,6 +7,17 @@ using Parley.Benchmarks.Auth;
 //     sign-ins per second over loopback at the server's hash settings, then the baseline of the same run: the same
 //     sign-ins with a trivial hash (m=64 KiB, t=1), which shows what everything but hashing costs. MEMORY_KIB runs
 //     that one setting alone.
+// dotnet run -c Release --project bench/Parley.Benchmarks.Auth -- floods [PROBES [FLOODERS]]
+//     a legitimate client's greeting and sign-in p50/p99 from 127.0.0.3 with no flood, then during each of issue 16's
+//     floods from 127.0.0.2 (registrations, wrong passwords, connect-and-hang-up), same run.
+if (args.Length > 0 && args[0] == "floods")
+{
+    await FloodLoad.RunAsync(
+        args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 40,
+        args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 64);
+    return 0;
+}
+
 if (args.Length > 0 && args[0] == "logins")
 {
     var count = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 400;

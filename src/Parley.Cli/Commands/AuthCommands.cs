@@ -15,6 +15,8 @@ internal static class AuthCommands
 {
     public const int DefaultPort = 9002;
 
+    public const int DefaultRegistrationsPerHour = 100;
+
     public static Command Serve(CliConsole console)
     {
         var command = new Command("auth", $"Authentication server: user names and passwords (Argon2id), sessions kept by token; without TLS passwords and tokens cross the network in clear (default port {DefaultPort})");
@@ -22,16 +24,20 @@ internal static class AuthCommands
         // does for logins: without it anyone could hold connections open for ever.
         var server = new ServerOptions(DefaultPort, defaultIdleTimeout: TimeSpan.FromMinutes(5),
             ServerOptions.DialogMaxConnectionsPerAddress, reason => DialogRefusal.Busy("auth", reason));
-        var database = new DatabaseOption();
+        var database = new DatabaseOption(server: true);
         var noRegister = new Option<bool>("--no-register")
         {
             Description = "Close registration: an unknown user name is refused exactly like a wrong password (default: a new user name makes an account)",
         };
+        var registrations = OptionFactory.Int("--registrations-per-hour",
+            $"Accounts one client address may register in an hour (a class behind one NAT registers at the start of a lab); 0 means unlimited (default: {DefaultRegistrationsPerHour})",
+            DefaultRegistrationsPerHour, 0, 1_000_000);
         var idle = OptionFactory.Duration("--session-idle", "A session unused for this long expires", SessionLimits.Default.Idle);
         var lifetime = OptionFactory.Duration("--session-lifetime", "A session expires this long after the password sign-in, however much it is used", SessionLimits.Default.Lifetime);
         server.AddTo(command);
         database.AddTo(command);
         command.Add(noRegister);
+        command.Add(registrations);
         command.Add(idle);
         command.Add(lifetime);
         command.SetAction(async result =>
@@ -40,10 +46,14 @@ internal static class AuthCommands
             var auth = new AuthOptions
             {
                 AllowRegistration = !result.GetValue(noRegister),
+                RegistrationsPerHour = result.GetValue(registrations),
                 Sessions = new SessionLimits(result.GetValue(idle), result.GetValue(lifetime)),
             };
             ParleyDatabase? db = null;
-            using var pool = new PasswordHashingPool();
+            // Shared fairly (issue 16): one address holds at most an eighth of the queue, and registrations at most
+            // half of it, so that a flood of registrations leaves room for existing accounts signing in.
+            var workers = Environment.ProcessorCount;
+            using var pool = new PasswordHashingPool(workers, 64 * workers, maxQueuedPerAddress: 8 * workers, maxQueuedRegistrations: 32 * workers);
             try
             {
                 return await ServerRunner.RunAsync(console, options, server.Logging.Read(result), logs =>
@@ -83,41 +93,69 @@ internal static class AuthCommands
             var (host, port, connect) = options.Read(result, console);
             var file = new SessionFile(result.GetValue(sessionFile) ?? SessionFile.DefaultPath(), console.Error);
             var server = TcpConnector.HostPort(host, port);
-            string? token = null;
             if (result.GetValue(forget))
             {
                 file.Remove(server);
             }
-            else
-            {
-                token = file.Get(server)?.Token;
-            }
 
-            var dialog = new DialogClientOptions
-            {
-                Service = "auth",
-                ResumeToken = token,
-                OnSession = session =>
-                {
-                    file.Set(server, new SessionEntry(session.Token ?? "", session.User, session.Expires));
-                    return ValueTask.CompletedTask;
-                },
-                OnSessionInvalid = () =>
-                {
-                    file.Remove(server);
-                    return ValueTask.CompletedTask;
-                },
-            };
             return ClientRunner.RunAsync(host, port, connect, options.Logging.Read(result), (connection, logger, cancellation) =>
-                DialogClientSession.RunAsync(console, connection, dialog, logger, cancellation, ended =>
+            {
+                var (transport, fingerprint) = SessionTransport.Of(connection);
+                var token = result.GetValue(forget) ? null : KeptToken(console, file, server, transport, fingerprint);
+                var dialog = new DialogClientOptions
+                {
+                    Service = "auth",
+                    ResumeToken = token,
+                    OnSession = session =>
+                    {
+                        file.Set(server, new SessionEntry(session.Token ?? "", session.User, session.Expires)
+                        {
+                            Transport = transport,
+                            Fingerprint = fingerprint,
+                        });
+                        return ValueTask.CompletedTask;
+                    },
+                    OnSessionInvalid = () =>
+                    {
+                        file.Remove(server);
+                        return ValueTask.CompletedTask;
+                    },
+                };
+                return DialogClientSession.RunAsync(console, connection, dialog, logger, cancellation, ended =>
                 {
                     if (ended.Outcome == DialogClientOutcome.LoggedOut)
                     {
                         file.Remove(server);
                     }
-                }));
+                });
+            });
         });
         return command;
+    }
+
+    /// <summary>
+    /// The token kept for <paramref name="server"/>, when it may be sent over this connection; otherwise null, with one
+    /// line saying why (the server then asks for the password). A token kept by an older Parley is forgotten.
+    /// </summary>
+    private static string? KeptToken(CliConsole console, SessionFile file, string server, string transport, string? fingerprint)
+    {
+        if (file.Get(server) is not { } entry)
+        {
+            return null;
+        }
+
+        if (SessionTransport.Refusal(entry, server, transport, fingerprint) is not { } refusal)
+        {
+            return entry.Token;
+        }
+
+        console.Error.WriteLine($"parley: {refusal}");
+        if (entry.Transport is null)
+        {
+            file.Remove(server);
+        }
+
+        return null;
     }
 
     /// <summary>Whether the server listens beyond loopback (every interface, or another address) without TLS.</summary>

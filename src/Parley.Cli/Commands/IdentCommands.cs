@@ -22,7 +22,7 @@ internal static class IdentCommands
         // does for logins: without it anyone could hold connections open for ever.
         var server = new ServerOptions(DefaultPort, defaultIdleTimeout: TimeSpan.FromMinutes(5),
             ServerOptions.DialogMaxConnectionsPerAddress, reason => DialogRefusal.Busy("ident", reason));
-        var database = new DatabaseOption();
+        var database = new DatabaseOption(server: true);
         server.AddTo(command);
         database.AddTo(command);
         command.SetAction(async result =>

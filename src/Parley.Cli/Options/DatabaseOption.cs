@@ -5,9 +5,12 @@ using Parley.Storage;
 namespace Parley.Cli.Options;
 
 /// <summary><c>--db PATH</c>: the SQLite database the identification and authentication services share.</summary>
-internal sealed class DatabaseOption
+internal sealed class DatabaseOption(bool server = false)
 {
     public const string DefaultPath = "parley.db";
+
+    /// <summary>The servers' default for <c>--max-waiting-writes</c>: a few hundred milliseconds of durable writes.</summary>
+    public const int DefaultMaxWaitingWrites = 64;
 
     private readonly Option<string> _path = new("--db")
     {
@@ -16,7 +19,18 @@ internal sealed class DatabaseOption
         DefaultValueFactory = _ => DefaultPath,
     };
 
-    public void AddTo(Command command) => command.Add(_path);
+    private readonly Option<int> _maxWaitingWrites = OptionFactory.Int("--max-waiting-writes",
+        $"Database writes that may wait for their turn; past it a client gets 'busy' at once, so a flood cannot queue more durable writes than the disk makes; 0 means unlimited (default: {DefaultMaxWaitingWrites})",
+        DefaultMaxWaitingWrites, 0, 1_000_000);
+
+    public void AddTo(Command command)
+    {
+        command.Add(_path);
+        if (server)
+        {
+            command.Add(_maxWaitingWrites);
+        }
+    }
 
     public string Path(ParseResult result) => result.GetValue(_path) is { Length: > 0 } path ? path : DefaultPath;
 
@@ -25,7 +39,13 @@ internal sealed class DatabaseOption
     {
         try
         {
-            return ParleyDatabase.Open(Path(result), logger, create);
+            var database = ParleyDatabase.Open(Path(result), logger, create);
+            if (server)
+            {
+                database.MaxWaitingWrites = result.GetValue(_maxWaitingWrites);
+            }
+
+            return database;
         }
         catch (ParleyDatabaseException e)
         {

@@ -62,7 +62,7 @@ internal sealed class TlsServerOptions
         {
             if (cert is not null)
             {
-                return (ServerCertificates.Load(cert, key, Environment.GetEnvironmentVariable("PARLEY_CERT_PASSWORD")), $"from {Path.GetFullPath(cert)}");
+                return (ServerCertificates.Load(cert, key, Environment.GetEnvironmentVariable("PARLEY_CERT_PASSWORD"), logger), $"from {Path.GetFullPath(cert)}");
             }
 
             var names = new List<string> { Dns.GetHostName() };

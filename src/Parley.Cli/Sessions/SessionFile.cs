@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Parley.Storage;
 
 namespace Parley.Cli.Sessions;
 
@@ -115,6 +116,20 @@ internal sealed class SessionFile(string path, TextWriter warnings)
             if (!File.Exists(Path))
             {
                 return new SessionFileContent();
+            }
+
+            // Its tokens are secrets: a file others may read is made its owner's, or not used (issue 16).
+            try
+            {
+                if (PrivateFile.Tighten(Path) is { } was)
+                {
+                    warnings.WriteLine($"parley: warning: {PrivateFile.Warning(Path, was)}");
+                }
+            }
+            catch (IOException e)
+            {
+                warnings.WriteLine($"parley: not using the session file {Path}: {e.Message}");
+                return null;
             }
 
             content = JsonSerializer.Deserialize(File.ReadAllBytes(Path), SessionFileJsonContext.Default.SessionFileContent);

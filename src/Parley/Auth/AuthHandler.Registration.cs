@@ -1,4 +1,5 @@
 using System.Globalization;
+using Parley.Diagnostics;
 using Parley.Dialog;
 using Parley.Tcp;
 
@@ -11,6 +12,13 @@ public sealed partial class AuthHandler
     {
         var connection = client.Connection;
         var dialog = client.Dialog;
+        if (await RefuseIfRegistrationLimitedAsync(client, name,
+            await _store.RegistrationRetryAfterAsync(connection.RemoteEndPoint.Address, _options.RegistrationsPerHour, _time.GetUtcNow()).ConfigureAwait(false))
+            .ConfigureAwait(false))
+        {
+            return Attempt.Ended;
+        }
+
         await dialog.SendAsync(DialogMessage.Say(string.Create(CultureInfo.InvariantCulture,
             $"There is no account named {name} yet: a new one will be made. Choose a password of {PasswordPolicy.MinLength} to {PasswordPolicy.MaxLength} characters, other than the user name.")))
             .ConfigureAwait(false);
@@ -37,13 +45,20 @@ public sealed partial class AuthHandler
             }
 
             var text = password.Text!;
-            var (hashed, hash) = await HashAsync(client, () => _hasher.Hash(text)).ConfigureAwait(false);
+            var (hashed, hash) = await HashAsync(client, HashingPurpose.Registration, () => _hasher.Hash(text)).ConfigureAwait(false);
             if (!hashed)
             {
                 return Attempt.Ended;
             }
 
-            if (!await _store.CreateUserAsync(name, hash, _time.GetUtcNow()).ConfigureAwait(false))
+            var (created, wait) = await _store.RegisterAsync(name, hash, connection.RemoteEndPoint.Address, _options.RegistrationsPerHour, _time.GetUtcNow())
+                .ConfigureAwait(false);
+            if (await RefuseIfRegistrationLimitedAsync(client, name, wait).ConfigureAwait(false))
+            {
+                return Attempt.Ended;
+            }
+
+            if (!created)
             {
                 await dialog.SendAsync(DialogMessage.Error(DialogErrorCodes.InvalidName,
                     $"The user name {name} was just taken by someone else; choose another.")).ConfigureAwait(false);
@@ -67,10 +82,29 @@ public sealed partial class AuthHandler
         return Attempt.Ended;
     }
 
-    /// <summary>Runs a hash on the pool; when its queue is full, tells the client <c>busy</c>, says bye, and returns not done.</summary>
-    private async Task<(bool Done, T Value)> HashAsync<T>(Client client, Func<T> work)
+    /// <summary>When the address registered its limit of accounts in the last hour, says so with <c>throttled</c> and <c>bye</c>.</summary>
+    private async Task<bool> RefuseIfRegistrationLimitedAsync(Client client, string name, int wait)
     {
-        if (_pool.TryRun(work, out var result))
+        if (wait <= 0)
+        {
+            return false;
+        }
+
+        AuthLog.RegistrationLimited(_logger, client.Connection.Id, client.Address, name, _options.RegistrationsPerHour, wait);
+        var text = string.Create(CultureInfo.InvariantCulture,
+            $"Too many new accounts from your address: try again in {Durations.Format(TimeSpan.FromSeconds(wait))}.");
+        await client.Dialog.SendAsync(DialogMessage.Error(DialogErrorCodes.Throttled, text, wait)).ConfigureAwait(false);
+        await client.Dialog.ByeAsync("Closing the connection.", CloseReason.Completed).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
+    /// Runs a hash on the pool, in this client address's turn; when the queue (or this address's share of it, or the
+    /// registrations' share) is full, tells the client <c>busy</c>, says bye, and returns not done.
+    /// </summary>
+    private async Task<(bool Done, T Value)> HashAsync<T>(Client client, HashingPurpose purpose, Func<T> work)
+    {
+        if (_pool.TryRun(client.Address, purpose, work, out var result))
         {
             return (true, await result.ConfigureAwait(false));
         }

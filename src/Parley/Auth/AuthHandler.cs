@@ -66,9 +66,10 @@ public sealed partial class AuthHandler : ITcpConnectionHandler
 
     /// <inheritdoc />
     public string DescribeSettings() =>
-        $"dialog protocol version {DialogProtocol.Version}, registration {(_options.AllowRegistration ? "open" : "closed")}, " +
+        $"dialog protocol version {DialogProtocol.Version}, registration {(!_options.AllowRegistration ? "closed" : _options.RegistrationsPerHour > 0 ? $"open (at most {_options.RegistrationsPerHour} per address an hour)" : "open")}, " +
         $"sessions expire after {Durations.Format(_options.Sessions.Idle)} idle and {Durations.Format(_options.Sessions.Lifetime)} in all, " +
-        $"Argon2id {_hasher.Settings} on {_pool.Workers} hashing threads with a queue of {_pool.QueueLength}";
+        $"Argon2id {_hasher.Settings} on {_pool.Workers} hashing threads with a queue of {_pool.QueueLength} " +
+        $"({_pool.MaxQueuedPerAddress} per address, {_pool.MaxQueuedRegistrations} for registrations)";
 
     /// <inheritdoc />
     public async Task HandleAsync(ServerConnection connection)
@@ -89,6 +90,13 @@ public sealed partial class AuthHandler : ITcpConnectionHandler
                 $"Goodbye, {client.User}.",
                 message => LogoutAsync(client, message)).ConfigureAwait(false);
         }
+        catch (ParleyDatabaseException e) when (e.IsBusy)
+        {
+            AuthLog.Busy(_logger, connection.Id, client.Address, _pool.Queued);
+            await dialog.SendAsync(DialogMessage.Error(DialogErrorCodes.Busy,
+                "The server is busy signing other clients in: try again in a moment.")).ConfigureAwait(false);
+            await dialog.ByeAsync("Closing the connection.", CloseReason.Completed).ConfigureAwait(false);
+        }
         catch (ParleyDatabaseException e)
         {
             AuthLog.StoreFailed(_logger, connection.Id, client.Address, e.Message);
@@ -105,7 +113,10 @@ public sealed partial class AuthHandler : ITcpConnectionHandler
     private async Task<bool> SignInAsync(Client client)
     {
         var dialog = client.Dialog;
-        var lastUser = await _store.LastUserAsync(client.Connection.RemoteEndPoint.Address).ConfigureAwait(false);
+        // With registration closed, a stranger behind the same address (a shared NAT) must not learn who signs in here.
+        var lastUser = _options.AllowRegistration
+            ? await _store.LastUserAsync(client.Connection.RemoteEndPoint.Address).ConfigureAwait(false)
+            : null;
         var reply = await AskUserNameAsync(dialog, lastUser).ConfigureAwait(false);
         if (reply is not null && reply.Is(DialogTypes.Resume))
         {
@@ -159,7 +170,7 @@ public sealed partial class AuthHandler : ITcpConnectionHandler
             return Attempt.InvalidName;
         }
 
-        var keys = new[] { AuthStore.AccountKey(name), AuthStore.AddressKey(connection.RemoteEndPoint.Address) };
+        var keys = AuthStore.LockKeys(name, connection.RemoteEndPoint.Address);
         if (await RefuseIfThrottledAsync(client, name, keys).ConfigureAwait(false))
         {
             return Attempt.Ended;
@@ -187,7 +198,7 @@ public sealed partial class AuthHandler : ITcpConnectionHandler
         // An unknown user (registration closed) is checked against the dummy hash: same work, same time, same answer.
         var stored = user?.PasswordHash ?? _dummyHash;
         var text = password.Text!;
-        var (done, check) = await HashAsync(client, () => _hasher.Verify(text, stored)).ConfigureAwait(false);
+        var (done, check) = await HashAsync(client, HashingPurpose.SignIn, () => _hasher.Verify(text, stored)).ConfigureAwait(false);
         if (!done)
         {
             return Attempt.Ended;
@@ -219,18 +230,34 @@ public sealed partial class AuthHandler : ITcpConnectionHandler
             return Attempt.SignedIn;
         }
 
-        var (lockedFor, states) = await _store.RecordFailureAsync(keys, _time.GetUtcNow()).ConfigureAwait(false);
-        if (lockedFor > 0)
-        {
-            await RefuseAsync(client, name, lockedFor).ConfigureAwait(false);
-            return Attempt.Ended;
-        }
-
-        foreach (var (key, state) in states)
+        var failure = await _store.RecordFailureAsync(name, connection.RemoteEndPoint.Address, _time.GetUtcNow()).ConfigureAwait(false);
+        foreach (var (key, state) in failure.Locks)
         {
             if (state.Failures >= _store.Throttle.MaxFailures)
             {
                 AuthLog.LockedOut(_logger, key, Durations.Format(state.LockedUntil - state.LastFailure), state.Failures, connection.Id, client.Address);
+            }
+        }
+
+        if (failure.RetryAfter > 0)
+        {
+            await RefuseAsync(client, name, failure.RetryAfter).ConfigureAwait(false);
+            return Attempt.Ended;
+        }
+
+        if (failure.Delay > TimeSpan.Zero)
+        {
+            // The account is being guessed at, maybe from many addresses: its failing answers come slowly, one at a
+            // time, instead of locking its owner out.
+            AuthLog.SlowedDown(_logger, connection.Id, client.Address, name, failure.AccountFailures, Durations.Format(failure.Delay));
+            try
+            {
+                await Task.Delay(failure.Delay, _time, connection.Stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (connection.Stopping.IsCancellationRequested)
+            {
+                await dialog.TryByeAsync("The server is stopping. Goodbye.", CloseReason.ServerStopping).ConfigureAwait(false);
+                return Attempt.Ended;
             }
         }
 
@@ -259,7 +286,7 @@ public sealed partial class AuthHandler : ITcpConnectionHandler
     /// </summary>
     private async Task UpgradeHashAsync(Client client, UserRecord user, string password)
     {
-        if (!_pool.TryRun(() => _hasher.Hash(password), out var hashing))
+        if (!_pool.TryRun(client.Address, HashingPurpose.Registration, () => _hasher.Hash(password), out var hashing))
         {
             return;
         }

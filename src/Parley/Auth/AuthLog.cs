@@ -56,4 +56,10 @@ internal static partial class AuthLog
 
     [LoggerMessage(1415, LogLevel.Information, "Client {ConnectionId} ({Address}) gave up: {Reason}")]
     public static partial void GaveUp(ILogger logger, long connectionId, string address, string reason);
+
+    [LoggerMessage(1416, LogLevel.Information, "Client {ConnectionId} ({Address}): the failing answer for {User} is held back {Delay} ({Failures} failures for the account)")]
+    public static partial void SlowedDown(ILogger logger, long connectionId, string address, string user, int failures, string delay);
+
+    [LoggerMessage(1417, LogLevel.Information, "Client {ConnectionId} ({Address}) may not register {User}: the address registered {Limit} accounts in the last hour; {Seconds} seconds to wait")]
+    public static partial void RegistrationLimited(ILogger logger, long connectionId, string address, string user, int limit, int seconds);
 }

@@ -17,4 +17,10 @@ public sealed class AuthOptions
 
     /// <summary>Tries at a new password (and at a valid user name) before the connection is closed. Default 3.</summary>
     public int Tries { get; set; } = 3;
+
+    /// <summary>
+    /// Accounts one client address may register in an hour; 0 for no limit. Default 0 (the command line's default is
+    /// 100). Counted in the database, in the transaction that makes the account.
+    /// </summary>
+    public int RegistrationsPerHour { get; set; }
 }

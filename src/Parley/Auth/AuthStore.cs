@@ -11,6 +11,7 @@ namespace Parley.Auth;
 /// </summary>
 public sealed class AuthStore
 {
+    private static readonly TimeSpan RegistrationWindow = TimeSpan.FromHours(1);
     private readonly ParleyDatabase _database;
 
     /// <summary>Creates the store over an open database.</summary>
@@ -21,14 +22,20 @@ public sealed class AuthStore
         Throttle = throttle ?? new ThrottlePolicy();
     }
 
-    /// <summary>When failed sign-ins lock a key out.</summary>
+    /// <summary>When failed sign-ins lock a key out or slow an account down.</summary>
     public ThrottlePolicy Throttle { get; }
 
-    /// <summary>The throttling key of an account.</summary>
+    /// <summary>The throttling key of an account (never locked: slowed down).</summary>
     public static string AccountKey(string userName) => "user:" + UserNameRules.Key(userName);
 
     /// <summary>The throttling key of a client address.</summary>
     public static string AddressKey(IPAddress address) => "address:" + Identity.ClientStore.Key(address);
+
+    /// <summary>The throttling key of an account tried from one client address (user names hold no space).</summary>
+    public static string PairKey(string userName, IPAddress address) => $"pair:{UserNameRules.Key(userName)} {Identity.ClientStore.Key(address)}";
+
+    /// <summary>The keys whose lockout refuses a sign-in as <paramref name="userName"/> from <paramref name="address"/>: the pair and the address.</summary>
+    public static string[] LockKeys(string userName, IPAddress address) => [PairKey(userName, address), AddressKey(address)];
 
     /// <summary>The account named <paramref name="name"/> (any case), if there is one.</summary>
     public Task<UserRecord?> FindUserAsync(string name) => _database.ReadAsync(connection => FindUser(connection, null, name));
@@ -39,6 +46,39 @@ public sealed class AuthStore
             "INSERT INTO auth_users (name_key, name, password_hash, created) VALUES ($key, $name, $hash, $now) ON CONFLICT (name_key) DO NOTHING",
             ("$key", UserNameRules.Key(name)), ("$name", name.Trim()), ("$hash", passwordHash), ("$now", ParleyDatabase.ToStored(now))) == 1,
             cancellationToken);
+
+    /// <summary>
+    /// Makes an account registered from <paramref name="address"/>, unless that address registered
+    /// <paramref name="perHour"/> accounts in the hour before (0: no limit). Counting and recording are one
+    /// transaction, so registrations side by side cannot pass the limit. <c>RetryAfter</c> is the seconds to wait when
+    /// the limit refused it; <c>Created</c> is false with <c>RetryAfter</c> 0 when the name (in any case) is taken.
+    /// </summary>
+    public Task<(bool Created, int RetryAfter)> RegisterAsync(
+        string name, string passwordHash, IPAddress address, int perHour, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        _database.WriteAsync((connection, transaction) =>
+        {
+            var key = Identity.ClientStore.Key(address);
+            var wait = RegistrationRetryAfter(connection, transaction, key, perHour, now);
+            if (wait > 0)
+            {
+                return (false, wait);
+            }
+
+            if (Sql.Execute(connection, transaction,
+                "INSERT INTO auth_users (name_key, name, password_hash, created) VALUES ($key, $name, $hash, $now) ON CONFLICT (name_key) DO NOTHING",
+                ("$key", UserNameRules.Key(name)), ("$name", name.Trim()), ("$hash", passwordHash), ("$now", ParleyDatabase.ToStored(now))) == 0)
+            {
+                return (false, 0);
+            }
+
+            Sql.Execute(connection, transaction, "INSERT INTO auth_registrations (address, at) VALUES ($address, $now)",
+                ("$address", key), ("$now", ParleyDatabase.ToStored(now)));
+            return (true, 0);
+        }, cancellationToken);
+
+    /// <summary>Seconds until <paramref name="address"/> may register an account under <paramref name="perHour"/>; 0 when it may now.</summary>
+    public Task<int> RegistrationRetryAfterAsync(IPAddress address, int perHour, DateTimeOffset now) =>
+        _database.ReadAsync(connection => RegistrationRetryAfter(connection, null, Identity.ClientStore.Key(address), perHour, now));
 
     /// <summary>
     /// Replaces an account's password hash. With <paramref name="endSessions"/>, every session of the account ends
@@ -106,8 +146,8 @@ public sealed class AuthStore
     });
 
     /// <summary>
-    /// Records a password sign-in: a new session under <paramref name="tokenHash"/>, the account's failure count
-    /// cleared, its last sign-in and this address's last user set. When any of <paramref name="throttleKeys"/> is
+    /// Records a password sign-in: a new session under <paramref name="tokenHash"/>, the failure counts of the account
+    /// and of the account from this address cleared, its last sign-in and this address's last user set. When any of <paramref name="throttleKeys"/> is
     /// locked out by then (failures recorded while this password was being checked), nothing is recorded and the
     /// result is the seconds to wait and no grant: the decision and the record are one transaction, so checks running
     /// side by side cannot slip past a lockout.
@@ -125,7 +165,8 @@ public sealed class AuthStore
 
             var key = UserNameRules.Key(name);
             var user = FindUser(connection, transaction, name) ?? throw new ParleyDatabaseException($"the account {name} disappeared");
-            Sql.Execute(connection, transaction, "DELETE FROM auth_throttle WHERE key = $key", ("$key", AccountKey(name)));
+            Sql.Execute(connection, transaction, "DELETE FROM auth_throttle WHERE key IN ($account, $pair)",
+                ("$account", AccountKey(name)), ("$pair", PairKey(name, address)));
             var expires = now + limits.Lifetime;
             InsertSession(connection, transaction, tokenHash, key, address, now, now, limits.Idle, expires);
             Touch(connection, transaction, key, address, now);
@@ -207,37 +248,45 @@ public sealed class AuthStore
         RetryAfter(connection, null, keys, now));
 
     /// <summary>
-    /// Counts a failed sign-in against each of <paramref name="keys"/> and returns their new states; unless one of them
-    /// is locked out by then (failures recorded while this password was being checked), when nothing is recorded and
-    /// the seconds to wait are returned instead. Deciding and recording in one transaction means that checks running
-    /// side by side on many connections cannot all pass a lockout that the first of them sets off.
+    /// Counts a failed sign-in as <paramref name="name"/> from <paramref name="address"/>: against the pair and the
+    /// address (<see cref="LockKeys"/>), which lock, and against the account, which slows down. Unless a lock key is
+    /// locked by then (failures recorded while this password was being checked): then nothing is recorded and
+    /// <c>RetryAfter</c> says how long to wait. Otherwise <c>Delay</c> is how long to hold the answer back (the
+    /// account's slowdown), and <c>RetryAfter</c> is also set when another failing answer for the account is still
+    /// held back: one at a time. Deciding and recording in one transaction means that checks running side by side on
+    /// many connections cannot all pass a lockout that the first of them sets off.
     /// </summary>
-    public Task<(int RetryAfter, IReadOnlyList<(string Key, ThrottleState State)> States)> RecordFailureAsync(
-        IReadOnlyList<string> keys, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        _database.WriteAsync<(int, IReadOnlyList<(string, ThrottleState)>)>((connection, transaction) =>
+    public Task<FailureOutcome> RecordFailureAsync(
+        string name, IPAddress address, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        _database.WriteAsync((connection, transaction) =>
         {
+            var keys = LockKeys(name, address);
             var wait = RetryAfter(connection, transaction, keys, now);
             if (wait > 0)
             {
-                return (wait, []);
+                return new FailureOutcome(wait, TimeSpan.Zero, []);
             }
 
             var states = new List<(string, ThrottleState)>();
             foreach (var key in keys)
             {
                 var state = Throttle.OnFailure(FindThrottle(connection, transaction, key), now);
-                Sql.Execute(connection, transaction,
-                    "INSERT INTO auth_throttle (key, failures, last_failure, locked_until) VALUES ($key, $failures, $last, $until) " +
-                    "ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, last_failure = excluded.last_failure, locked_until = excluded.locked_until",
-                    ("$key", key), ("$failures", state.Failures), ("$last", ParleyDatabase.ToStored(state.LastFailure)),
-                    ("$until", ParleyDatabase.ToStored(state.LockedUntil == DateTimeOffset.MinValue ? DateTimeOffset.UnixEpoch : state.LockedUntil)));
+                SaveThrottle(connection, transaction, key, state);
                 states.Add((key, state));
             }
 
-            return (0, states);
+            var accountKey = AccountKey(name);
+            var account = FindThrottle(connection, transaction, accountKey);
+            if (Throttle.OnAccountFailure(account, now) is not { } slowed)
+            {
+                return new FailureOutcome(ThrottlePolicy.RetryAfter(account, now), TimeSpan.Zero, states);
+            }
+
+            SaveThrottle(connection, transaction, accountKey, slowed);
+            return new FailureOutcome(0, slowed.LockedUntil - now, states) { AccountFailures = slowed.Failures };
         }, cancellationToken);
 
-    /// <summary>Deletes expired sessions and failure counts that no longer matter; how many sessions went.</summary>
+    /// <summary>Deletes expired sessions, and failure counts and registrations that no longer matter; how many sessions went.</summary>
     public Task<int> PruneAsync(SessionLimits limits, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         _database.WriteAsync((connection, transaction) =>
         {
@@ -247,6 +296,8 @@ public sealed class AuthStore
                 ("$now", stored), ("$lifetime", (long)limits.Lifetime.TotalMilliseconds), ("$idle", (long)limits.Idle.TotalMilliseconds));
             Sql.Execute(connection, transaction, "DELETE FROM auth_throttle WHERE locked_until <= $now AND last_failure + $window <= $now",
                 ("$now", stored), ("$window", (long)Throttle.Window.TotalMilliseconds));
+            Sql.Execute(connection, transaction, "DELETE FROM auth_registrations WHERE at <= $since",
+                ("$since", ParleyDatabase.ToStored(now - RegistrationWindow)));
             return sessions;
         }, cancellationToken);
 
@@ -263,6 +314,34 @@ public sealed class AuthStore
 
     private static int RetryAfter(SqliteConnection connection, SqliteTransaction? transaction, IReadOnlyList<string> keys, DateTimeOffset now) =>
         keys.Select(key => ThrottlePolicy.RetryAfter(FindThrottle(connection, transaction, key), now)).DefaultIfEmpty(0).Max();
+
+    private static void SaveThrottle(SqliteConnection connection, SqliteTransaction transaction, string key, ThrottleState state) =>
+        Sql.Execute(connection, transaction,
+            "INSERT INTO auth_throttle (key, failures, last_failure, locked_until) VALUES ($key, $failures, $last, $until) " +
+            "ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, last_failure = excluded.last_failure, locked_until = excluded.locked_until",
+            ("$key", key), ("$failures", state.Failures), ("$last", ParleyDatabase.ToStored(state.LastFailure)),
+            ("$until", ParleyDatabase.ToStored(state.LockedUntil == DateTimeOffset.MinValue ? DateTimeOffset.UnixEpoch : state.LockedUntil)));
+
+    private static int RegistrationRetryAfter(SqliteConnection connection, SqliteTransaction? transaction, string address, int perHour, DateTimeOffset now)
+    {
+        if (perHour <= 0)
+        {
+            return 0;
+        }
+
+        var since = ParleyDatabase.ToStored(now - RegistrationWindow);
+        using var command = Sql.Command(connection, transaction,
+            "SELECT count(*), min(at) FROM auth_registrations WHERE address = $address AND at > $since", ("$address", address), ("$since", since));
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        if (reader.GetInt64(0) < perHour)
+        {
+            return 0;
+        }
+
+        var frees = ParleyDatabase.FromStored(reader.GetInt64(1)) + RegistrationWindow;
+        return Math.Max(1, (int)Math.Ceiling((frees - now).TotalSeconds));
+    }
 
     private static ThrottleState? FindThrottle(SqliteConnection connection, SqliteTransaction? transaction, string key)
     {

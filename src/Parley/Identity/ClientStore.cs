@@ -19,6 +19,9 @@ public sealed class ClientStore
         _database = database;
     }
 
+    /// <summary>Writes that may wait for the database (<see cref="ParleyDatabase.MaxWaitingWrites"/>); 0 for no limit.</summary>
+    public int MaxWaitingWrites => _database.MaxWaitingWrites;
+
     /// <summary>The text an address is stored under: an IPv4-mapped IPv6 address counts as the IPv4 address.</summary>
     public static string Key(IPAddress address)
     {
@@ -27,11 +30,27 @@ public sealed class ClientStore
     }
 
     /// <summary>Counts a visit of a known client; <see langword="null"/> when the address is unknown (nothing is written).</summary>
-    /// <exception cref="ParleyDatabaseException">The database failed.</exception>
-    public Task<ClientVisit?> VisitAsync(IPAddress address, DateTimeOffset now, CancellationToken cancellationToken = default)
+    /// <exception cref="ParleyDatabaseException">The database failed, or is busy (<see cref="ParleyDatabaseException.IsBusy"/>).</exception>
+    public async Task<ClientVisit?> VisitAsync(IPAddress address, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        (await VisitUnlessGoneAsync(address, now, static () => false, cancellationToken).ConfigureAwait(false)).Visit;
+
+    /// <summary>
+    /// Counts a visit of a known client, unless <paramref name="gone"/> says, when the write's turn comes, that the
+    /// client has left (issue 16: no durable write for a connection that closed before being greeted). An unknown
+    /// address is only read, never written. <c>Gone</c> is true when nothing was written because the client left.
+    /// </summary>
+    /// <exception cref="ParleyDatabaseException">The database failed, or is busy (<see cref="ParleyDatabaseException.IsBusy"/>).</exception>
+    public async Task<(bool Gone, ClientVisit? Visit)> VisitUnlessGoneAsync(
+        IPAddress address, DateTimeOffset now, Func<bool> gone, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(gone);
         var key = Key(address);
-        return _database.WriteAsync((connection, transaction) =>
+        if (await _database.ReadAsync(connection => Find(connection, null, key)).ConfigureAwait(false) is null)
+        {
+            return (false, null);
+        }
+
+        var (done, visit) = await _database.WriteIfAsync(() => !gone(), (connection, transaction) =>
         {
             var known = Find(connection, transaction, key);
             if (known is null)
@@ -43,19 +62,30 @@ public sealed class ClientStore
                 "UPDATE ident_clients SET visits = visits + 1, last_seen = $now WHERE address = $address",
                 ("$now", ParleyDatabase.ToStored(now)), ("$address", key));
             return new ClientVisit(known with { Visits = known.Visits + 1, LastSeen = now }, known.LastSeen);
-        }, cancellationToken);
+        }, cancellationToken, key).ConfigureAwait(false);
+        return (!done, visit);
     }
 
     /// <summary>
     /// Stores the name of a new client, durably, as its first visit. When another connection from the same address
     /// named it first, that name stays, this connection counts as a visit, and <c>Stored</c> is false.
     /// </summary>
-    /// <exception cref="ParleyDatabaseException">The database failed.</exception>
-    public Task<(KnownClient Client, bool Stored)> NameAsync(IPAddress address, string name, DateTimeOffset now, CancellationToken cancellationToken = default)
+    /// <exception cref="ParleyDatabaseException">The database failed, or is busy (<see cref="ParleyDatabaseException.IsBusy"/>).</exception>
+    public async Task<(KnownClient Client, bool Stored)> NameAsync(IPAddress address, string name, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        (await NameUnlessGoneAsync(address, name, now, static () => false, cancellationToken).ConfigureAwait(false))!.Value;
+
+    /// <summary>
+    /// <see cref="NameAsync"/>, unless <paramref name="gone"/> says, when the write's turn comes, that the client has
+    /// left: then nothing is written and the result is <see langword="null"/>.
+    /// </summary>
+    /// <exception cref="ParleyDatabaseException">The database failed, or is busy (<see cref="ParleyDatabaseException.IsBusy"/>).</exception>
+    public async Task<(KnownClient Client, bool Stored)?> NameUnlessGoneAsync(
+        IPAddress address, string name, DateTimeOffset now, Func<bool> gone, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(gone);
         var key = Key(address);
-        return _database.WriteAsync((connection, transaction) =>
+        var (done, result) = await _database.WriteIfAsync(() => !gone(), (connection, transaction) =>
         {
             var stored = ParleyDatabase.ToStored(now);
             var inserted = Sql.Execute(connection, transaction,
@@ -71,7 +101,8 @@ public sealed class ClientStore
                 "UPDATE ident_clients SET visits = visits + 1, last_seen = $now WHERE address = $address",
                 ("$now", stored), ("$address", key));
             return (Find(connection, transaction, key)!, false);
-        }, cancellationToken);
+        }, cancellationToken, key).ConfigureAwait(false);
+        return done ? result : null;
     }
 
     /// <summary>The client stored under <paramref name="address"/>, if any.</summary>

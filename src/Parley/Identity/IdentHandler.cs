@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Parley.Diagnostics;
 using Parley.Dialog;
@@ -25,6 +26,8 @@ public sealed class IdentHandler : ITcpConnectionHandler
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ILogger _dialogLogger;
+    private long _lastBusyLog;
+    private int _busyRefusals;
 
     /// <summary>Creates the handler.</summary>
     public IdentHandler(ClientStore store, IdentOptions options, ILoggerFactory loggerFactory, TimeProvider? timeProvider = null)
@@ -45,7 +48,8 @@ public sealed class IdentHandler : ITcpConnectionHandler
 
     /// <inheritdoc />
     public string DescribeSettings() =>
-        $"dialog protocol version {DialogProtocol.Version}, {_options.NameTries} tries for a name of at most {NameRules.MaxLength} characters";
+        $"dialog protocol version {DialogProtocol.Version}, {_options.NameTries} tries for a name of at most {NameRules.MaxLength} characters, " +
+        (_store.MaxWaitingWrites > 0 ? $"at most {_store.MaxWaitingWrites} database writes waiting ({Math.Max(1, _store.MaxWaitingWrites / 4)} per address)" : "database writes waiting without limit");
 
     /// <inheritdoc />
     public async Task HandleAsync(ServerConnection connection)
@@ -66,6 +70,21 @@ public sealed class IdentHandler : ITcpConnectionHandler
                 "Send messages and each comes back; exit ends the conversation.",
                 $"Goodbye, {name}.").ConfigureAwait(false);
         }
+        catch (ParleyDatabaseException e) when (e.IsBusy)
+        {
+            var now = _time.GetTimestamp();
+            var last = Interlocked.Read(ref _lastBusyLog);
+            Interlocked.Increment(ref _busyRefusals);
+            if (_time.GetElapsedTime(last, now) >= TimeSpan.FromSeconds(1) && Interlocked.CompareExchange(ref _lastBusyLog, now, last) == last)
+            {
+                // At most once a second: a flood must not turn into a flood of log lines.
+                IdentLog.Busy(_logger, connection.Id, address, Interlocked.Exchange(ref _busyRefusals, 0));
+            }
+
+            await dialog.SendAsync(DialogMessage.Error(DialogErrorCodes.Busy,
+                "The server is busy storing other clients' visits: try again in a moment.")).ConfigureAwait(false);
+            await dialog.ByeAsync("Closing the connection.", CloseReason.Completed).ConfigureAwait(false);
+        }
         catch (ParleyDatabaseException e)
         {
             IdentLog.StoreFailed(_logger, connection.Id, address, e.Message);
@@ -78,7 +97,15 @@ public sealed class IdentHandler : ITcpConnectionHandler
     private async Task<string?> IdentifyAsync(DialogSession dialog, string address)
     {
         var connection = dialog.Connection;
-        var visit = await _store.VisitAsync(connection.RemoteEndPoint.Address, _time.GetUtcNow()).ConfigureAwait(false);
+        var (gone, visit) = await _store.VisitUnlessGoneAsync(connection.RemoteEndPoint.Address, _time.GetUtcNow(), () => HasLeft(connection))
+            .ConfigureAwait(false);
+        if (gone)
+        {
+            IdentLog.LeftBeforeGreeting(_logger, connection.Id, address);
+            connection.SetCloseReason(CloseReason.ClosedByClient);
+            return null;
+        }
+
         if (visit is { Client: var known })
         {
             IdentLog.Recognised(_logger, connection.Id, address, known.Name, known.Visits);
@@ -104,7 +131,16 @@ public sealed class IdentHandler : ITcpConnectionHandler
             }
 
             // Stored and committed before the greeting that confirms it.
-            var (client, stored) = await _store.NameAsync(connection.RemoteEndPoint.Address, name, _time.GetUtcNow()).ConfigureAwait(false);
+            var named = await _store.NameUnlessGoneAsync(connection.RemoteEndPoint.Address, name, _time.GetUtcNow(), () => HasLeft(connection))
+                .ConfigureAwait(false);
+            if (named is null)
+            {
+                IdentLog.LeftBeforeGreeting(_logger, connection.Id, address);
+                connection.SetCloseReason(CloseReason.ClosedByClient);
+                return null;
+            }
+
+            var (client, stored) = named.Value;
             if (stored)
             {
                 IdentLog.Named(_logger, connection.Id, address, client.Name);
@@ -134,6 +170,22 @@ public sealed class IdentHandler : ITcpConnectionHandler
         var when = visit.PreviousVisit.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
         return string.Create(CultureInfo.InvariantCulture,
             $"Welcome back, {client.Name}! This is visit number {client.Visits}; you were last seen {when} ({Durations.Format(ago < TimeSpan.Zero ? TimeSpan.Zero : ago)} ago).");
+    }
+
+    /// <summary>
+    /// Whether the client has closed its side (or the connection broke): the socket reads as ready with nothing to
+    /// read. Bytes the client sent before leaving count as being there.
+    /// </summary>
+    private static bool HasLeft(ServerConnection connection)
+    {
+        try
+        {
+            return connection.Socket.Poll(0, SelectMode.SelectRead) && connection.Socket.Available == 0;
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            return true;
+        }
     }
 
     private static string Capitalise(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];

@@ -26,4 +26,9 @@ internal static partial class IdentLog
     [LoggerMessage(1306, LogLevel.Information, "Client {ConnectionId} ({Address}) gave no valid name in {Tries} tries: closing its connection")]
     public static partial void NoValidName(ILogger logger, long connectionId, string address, int tries);
 
+    [LoggerMessage(1307, LogLevel.Debug, "Client {ConnectionId} ({Address}) left before it was greeted: nothing stored")]
+    public static partial void LeftBeforeGreeting(ILogger logger, long connectionId, string address);
+
+    [LoggerMessage(1308, LogLevel.Warning, "{Refused} clients refused as busy since the last such line (the last: client {ConnectionId}, {Address}): too many writes wait for the database")]
+    public static partial void Busy(ILogger logger, long connectionId, string address, int refused);
 }

@@ -50,5 +50,14 @@ public sealed partial class ParleyDatabase
             at       INTEGER NOT NULL
         );
         """,
+
+        // 3: registrations by client address, for the limit per address and hour (issue 16).
+        """
+        CREATE TABLE auth_registrations (
+            address TEXT    NOT NULL,
+            at      INTEGER NOT NULL
+        );
+        CREATE INDEX auth_registrations_by_address ON auth_registrations (address, at);
+        """,
     ];
 }

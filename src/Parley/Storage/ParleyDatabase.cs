@@ -15,7 +15,7 @@ namespace Parley.Storage;
 public sealed partial class ParleyDatabase : IDisposable
 {
     /// <summary>The schema version this Parley writes; older databases are upgraded when opened.</summary>
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
 
     /// <summary>The <c>application_id</c> that marks a Parley database: "Prly" in ASCII.</summary>
     internal const int ApplicationId = 0x50726C79;
@@ -26,6 +26,8 @@ public sealed partial class ParleyDatabase : IDisposable
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly ILogger _logger;
+    private readonly Dictionary<string, int> _waitingByClient = new(StringComparer.Ordinal);
+    private int _waitingWrites;
 
     private ParleyDatabase(string path, ILogger logger)
     {
@@ -44,6 +46,17 @@ public sealed partial class ParleyDatabase : IDisposable
     public string Path { get; }
 
     /// <summary>
+    /// Writes that may wait for their turn; past it a write is refused at once with a
+    /// <see cref="ParleyDatabaseException"/> whose <see cref="ParleyDatabaseException.IsBusy"/> is set, so that a flood
+    /// cannot queue durable writes faster than the disk makes them. One client address may have at most a quarter of
+    /// them waiting, so that a flood from one address leaves room for the others. 0 for no limit. Default 0.
+    /// </summary>
+    public int MaxWaitingWrites { get; set; }
+
+    /// <summary>Writes waiting for their turn now.</summary>
+    internal int WaitingWrites => Volatile.Read(ref _waitingWrites);
+
+    /// <summary>
     /// Opens the database at <paramref name="path"/>, creating it (readable by its owner only) when it does not
     /// exist and <paramref name="create"/> allows, and upgrading an older schema.
     /// </summary>
@@ -59,6 +72,11 @@ public sealed partial class ParleyDatabase : IDisposable
         }
 
         var created = CreateIfMissing(full);
+        if (!created)
+        {
+            TightenExisting(full, logger);
+        }
+
         var database = new ParleyDatabase(full, logger);
         try
         {
@@ -79,12 +97,53 @@ public sealed partial class ParleyDatabase : IDisposable
     }
 
     /// <summary>Runs <paramref name="work"/> in a write transaction (taken at once, <c>BEGIN IMMEDIATE</c>), one writer at a time.</summary>
-    /// <exception cref="ParleyDatabaseException">The database failed, after retries for a busy one.</exception>
-    internal async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken = default)
+    /// <exception cref="ParleyDatabaseException">The database failed, after retries for a busy one, or too many writes wait.</exception>
+    internal async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken = default) =>
+        (await WriteIfAsync(static () => true, work, cancellationToken).ConfigureAwait(false)).Value;
+
+    /// <summary>
+    /// Like <see cref="WriteAsync{T}"/>, but asks <paramref name="stillWanted"/> once the write's turn has come, and
+    /// writes nothing when it says no (the client it was for has gone): <c>Done</c> is then false. A write for a
+    /// <paramref name="client"/> address counts against that address's share of <see cref="MaxWaitingWrites"/>.
+    /// </summary>
+    /// <exception cref="ParleyDatabaseException">The database failed, after retries for a busy one, or too many writes wait.</exception>
+    internal async Task<(bool Done, T Value)> WriteIfAsync<T>(
+        Func<bool> stillWanted, Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken = default, string? client = null)
     {
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var limit = MaxWaitingWrites;
+        var share = Math.Max(1, limit / 4);
+        if (Interlocked.Increment(ref _waitingWrites) > limit && limit > 0)
+        {
+            Interlocked.Decrement(ref _waitingWrites);
+            throw Busy($"{limit} writes wait already");
+        }
+
+        if (limit > 0 && client is not null && !TryCountClient(client, share))
+        {
+            Interlocked.Decrement(ref _waitingWrites);
+            throw Busy($"{share} writes for {client} wait already");
+        }
+
         try
         {
+            await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waitingWrites);
+            if (limit > 0 && client is not null)
+            {
+                UncountClient(client);
+            }
+        }
+
+        try
+        {
+            if (!stillWanted())
+            {
+                return (false, default!);
+            }
+
             for (var attempt = 1; ; attempt++)
             {
                 try
@@ -93,7 +152,7 @@ public sealed partial class ParleyDatabase : IDisposable
                     using var transaction = connection.BeginTransaction(deferred: false);
                     var result = work(connection, transaction);
                     transaction.Commit();
-                    return result;
+                    return (true, result);
                 }
                 catch (SqliteException e) when (IsBusy(e) && attempt < WriteAttempts)
                 {
@@ -109,6 +168,38 @@ public sealed partial class ParleyDatabase : IDisposable
         finally
         {
             _writeGate.Release();
+        }
+    }
+
+    private ParleyDatabaseException Busy(string why) => new($"the database {Path} is busy: {why}") { IsBusy = true };
+
+    private bool TryCountClient(string client, int share)
+    {
+        lock (_waitingByClient)
+        {
+            var waiting = _waitingByClient.GetValueOrDefault(client);
+            if (waiting >= share)
+            {
+                return false;
+            }
+
+            _waitingByClient[client] = waiting + 1;
+            return true;
+        }
+    }
+
+    private void UncountClient(string client)
+    {
+        lock (_waitingByClient)
+        {
+            if (_waitingByClient[client] == 1)
+            {
+                _waitingByClient.Remove(client);
+            }
+            else
+            {
+                _waitingByClient[client]--;
+            }
         }
     }
 
@@ -255,6 +346,22 @@ public sealed partial class ParleyDatabase : IDisposable
         if (read > 0 && (read < header.Length || !header.AsSpan().SequenceEqual(SqliteHeader)))
         {
             throw new ParleyDatabaseException($"{path} is not a Parley database: it is not an SQLite file; give another --db");
+        }
+    }
+
+    /// <summary>It holds password hashes: an existing database (and its -wal and -shm files) is kept to its owner.</summary>
+    private static void TightenExisting(string path, ILogger logger)
+    {
+        foreach (var file in (string[])[path, path + "-wal", path + "-shm"])
+        {
+            try
+            {
+                PrivateFile.Tighten(file, logger);
+            }
+            catch (IOException e)
+            {
+                throw new ParleyDatabaseException($"refusing the database {file}: {e.Message}, or give another --db", e);
+            }
         }
     }
 

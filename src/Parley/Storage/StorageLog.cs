@@ -16,4 +16,7 @@ internal static partial class StorageLog
 
     [LoggerMessage(1703, LogLevel.Warning, "The database {Path} was busy or failed ({Problem}); try {Attempt} of {Attempts}")]
     public static partial void Retrying(ILogger logger, string path, string problem, int attempt, int attempts);
+
+    [LoggerMessage(1704, LogLevel.Warning, "{Path} could be read by other users (mode {Mode}): it is now readable by its owner only")]
+    public static partial void Tightened(ILogger logger, string path, string mode);
 }

@@ -3,6 +3,8 @@ using System.Net.NetworkInformation;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Parley.Storage;
 
 namespace Parley.Tls;
 
@@ -19,10 +21,11 @@ public static class ServerCertificates
     /// Loads a certificate with its private key: a PKCS#12 file (<c>.pfx</c>/<c>.p12</c>, optionally with a password) or
     /// a PEM certificate with its PEM key in <paramref name="keyPath"/> (or in the same file).
     /// </summary>
-    /// <exception cref="TlsException">The files cannot be read or hold no usable certificate and key.</exception>
-    public static X509Certificate2 Load(string certificatePath, string? keyPath, string? password)
+    /// <exception cref="TlsException">The files cannot be read or hold no usable certificate and key, or the file holding the key is open to others and cannot be made private.</exception>
+    public static X509Certificate2 Load(string certificatePath, string? keyPath, string? password, ILogger? logger = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(certificatePath);
+        KeepPrivate(keyPath ?? certificatePath, logger);
         try
         {
             var certificate = IsPem(certificatePath)
@@ -56,11 +59,7 @@ public static class ServerCertificates
         var keyPath = Path.Combine(directory, KeyFileName);
         if (File.Exists(certificatePath) || File.Exists(keyPath))
         {
-            if (!OperatingSystem.IsWindows() && File.Exists(keyPath) &&
-                (File.GetUnixFileMode(keyPath) & (UnixFileMode.GroupRead | UnixFileMode.OtherRead | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
-            {
-                TlsLog.KeyFileTooOpen(logger, keyPath);
-            }
+            KeepPrivate(keyPath, logger);
 
             try
             {
@@ -96,6 +95,19 @@ public static class ServerCertificates
 
         TlsLog.CertificateCreated(logger, string.Join(", ", names), certificatePath);
         return certificate;
+    }
+
+    /// <summary>The private key is a secret: a file holding one that others may read is made its owner's only (issue 16).</summary>
+    private static void KeepPrivate(string path, ILogger? logger)
+    {
+        try
+        {
+            PrivateFile.Tighten(path, logger ?? NullLogger.Instance);
+        }
+        catch (IOException e)
+        {
+            throw new TlsException($"refusing the TLS key {path}: {e.Message}", e);
+        }
     }
 
     internal static X509Certificate2 CreateSelfSigned(IReadOnlyList<string> names, DateTimeOffset now)

@@ -8,10 +8,11 @@ using Parley.Tcp;
 namespace Parley.Tls;
 
 /// <summary>
-/// Puts a client connection in TLS and decides, like SSH, whether to trust the server: a certificate from a trusted
-/// authority that matches the host name is accepted; otherwise a pinned fingerprint, or the one recorded at first
-/// use, must match; a certificate seen for the first time is asked about (or refused); a changed one is refused
-/// loudly. Nothing is sent to the server before the decision.
+/// Puts a client connection in TLS and decides, like SSH, whether to trust the server: a pinned fingerprint (given,
+/// or recorded in known_hosts) must match, whoever signed the certificate: the pin wins, and a mismatch is refused
+/// loudly even when an authority the machine trusts vouches for the new certificate (issue 16). A host with no pin
+/// is accepted with a certificate from a trusted authority that matches its name; otherwise a certificate seen for
+/// the first time is asked about (or refused). Nothing is sent to the server before the decision.
 /// </summary>
 public static class TlsClient
 {
@@ -39,6 +40,7 @@ public static class TlsClient
                 TargetHost = connection.Host,
                 EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
                 CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                CertificateChainPolicy = ChainPolicy(options),
             }, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -92,32 +94,37 @@ public static class TlsClient
                 : throw new TlsException($"the certificate of {target} has fingerprint {fingerprint}, not the pinned {pinned}; refusing to talk to it");
         }
 
-        if (errors == SslPolicyErrors.None)
-        {
-            return "signed by a trusted authority";
-        }
-
-        var problem = Describe(errors);
-        if (options.KnownHosts is not { } known)
-        {
-            throw new TlsException($"the certificate of {target} is not trusted: {problem} (fingerprint {fingerprint}); use --fingerprint to pin it");
-        }
-
-        if (known.Find(connection.Host, connection.Port) is { } recorded)
+        // The pin wins: known_hosts is consulted before any authority, as SSH does.
+        var known = options.KnownHosts;
+        if (known?.Find(connection.Host, connection.Port) is { } recorded)
         {
             if (recorded.Fingerprint.Equals(fingerprint))
             {
                 return $"known since first use ({known.Path})";
             }
 
+            var vouched = errors == SslPolicyErrors.None
+                ? "It is signed by an authority this machine trusts, but this host is pinned: the pin wins.\n"
+                : "";
             throw new TlsException(
                 $"""
                 WARNING: THE CERTIFICATE OF {target} HAS CHANGED.
                 Someone could be intercepting this connection (a man-in-the-middle attack), or the server was given a new certificate.
-                Recorded: {recorded.Fingerprint}
+                {vouched}Recorded: {recorded.Fingerprint}
                 Now:      {fingerprint}
                 If the change is expected, remove line {recorded.Line} of {known.Path} and connect again.
                 """);
+        }
+
+        if (errors == SslPolicyErrors.None)
+        {
+            return "signed by a trusted authority";
+        }
+
+        var problem = Describe(errors);
+        if (known is null)
+        {
+            throw new TlsException($"the certificate of {target} is not trusted: {problem} (fingerprint {fingerprint}); use --fingerprint to pin it");
         }
 
         var question = new TrustQuestion(target, certificate.Subject, certificate.NotAfter.ToUniversalTime(), fingerprint, problem, known.Path);
@@ -133,6 +140,23 @@ public static class TlsClient
         known.Add(connection.Host, connection.Port, fingerprint);
         TlsLog.TrustedOnFirstUse(logger, target, fingerprint.ToString(), known.Path);
         return "trusted on first use";
+    }
+
+    /// <summary>The machine's trust store, or only <see cref="TlsClientOptions.TrustedAuthorities"/> when given.</summary>
+    private static X509ChainPolicy? ChainPolicy(TlsClientOptions options)
+    {
+        if (options.TrustedAuthorities is not { Count: > 0 } authorities)
+        {
+            return null;
+        }
+
+        var policy = new X509ChainPolicy
+        {
+            TrustMode = X509ChainTrustMode.CustomRootTrust,
+            RevocationMode = X509RevocationMode.NoCheck,
+        };
+        policy.CustomTrustStore.AddRange(authorities);
+        return policy;
     }
 
     private static string Describe(SslPolicyErrors errors)

@@ -1,3 +1,5 @@
+using System.Security.Cryptography.X509Certificates;
+
 namespace Parley.Tls;
 
 /// <summary>How a client checks a server's certificate.</summary>
@@ -20,6 +22,12 @@ public sealed class TlsClientOptions
     /// terminal), and then the certificate is refused unless <see cref="TrustOnFirstUse"/>.
     /// </summary>
     public Func<TrustQuestion, bool>? Ask { get; set; }
+
+    /// <summary>
+    /// The authorities to trust instead of the machine's (a private authority, or a test's). Default none: the
+    /// machine's trust store. Either way a certificate pinned in <see cref="KnownHosts"/> wins over any authority.
+    /// </summary>
+    public X509Certificate2Collection? TrustedAuthorities { get; set; }
 
     /// <summary>How long the handshake may take. Default 10 seconds.</summary>
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);

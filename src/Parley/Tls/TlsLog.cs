@@ -11,8 +11,7 @@ internal static partial class TlsLog
     [LoggerMessage(1601, LogLevel.Information, "Created a self-signed TLS certificate for {Names} in {Path}")]
     public static partial void CertificateCreated(ILogger logger, string names, string path);
 
-    [LoggerMessage(1602, LogLevel.Warning, "The TLS key file {Path} can be read by other users; it should be readable by its owner only (chmod 600)")]
-    public static partial void KeyFileTooOpen(ILogger logger, string path);
+    // 1602 (the key file can be read by other users) is retired: such a key is now made private, with StorageLog 1704.
 
     [LoggerMessage(1603, LogLevel.Information, "TLS with {Target}: {Protocol}, {Cipher}, certificate {Fingerprint} ({Trust})")]
     public static partial void ClientHandshakeDone(ILogger logger, string target, string protocol, string cipher, string fingerprint, string trust);

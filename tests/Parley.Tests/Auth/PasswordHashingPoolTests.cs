@@ -47,4 +47,45 @@ public sealed class PasswordHashingPoolTests
         await Assert.ThrowsAsync<InvalidOperationException>(() => failed.WaitAsync(TestTimeout.Token()));
         Assert.Equal(5, await fine.WaitAsync(TestTimeout.Token()));
     }
+
+    [Fact]
+    public async Task Addresses_take_turns_at_the_hashing_thread_whatever_one_of_them_queued()
+    {
+        using var pool = new PasswordHashingPool(workers: 1, queueLength: 16);
+        using var gate = new ManualResetEventSlim();
+        var order = new List<string>();
+        Assert.True(pool.TryRun(() => gate.Wait(TestTimeout.Default), out var held));
+        await Poll.UntilAsync(() => pool.Running == 1, "the worker held");
+        var queued = new List<Task<int>>();
+        foreach (var address in (string[])["flood", "flood", "flood", "flood", "other"])
+        {
+            Assert.True(pool.TryRun(address, HashingPurpose.SignIn, () => { lock (order) { order.Add(address); } return 0; }, out var run));
+            queued.Add(run);
+        }
+
+        gate.Set();
+        await Task.WhenAll(queued).WaitAsync(TestTimeout.Token());
+
+        Assert.True(await held);
+        Assert.Equal(["flood", "other", "flood", "flood", "flood"], order);
+    }
+
+    [Fact]
+    public async Task One_address_holds_at_most_its_share_and_registrations_leave_room_for_sign_ins()
+    {
+        using var pool = new PasswordHashingPool(workers: 1, queueLength: 8, maxQueuedPerAddress: 3, maxQueuedRegistrations: 4);
+        using var gate = new ManualResetEventSlim();
+        Assert.True(pool.TryRun(() => gate.Wait(TestTimeout.Default), out var held));
+        await Poll.UntilAsync(() => pool.Running == 1, "the worker held");
+
+        var fromOne = Enumerable.Range(0, 4).Select(i => pool.TryRun("a", HashingPurpose.SignIn, () => 0, out _)).ToList();
+        var registrations = Enumerable.Range(0, 5).Select(i => pool.TryRun($"r{i}", HashingPurpose.Registration, () => 0, out _)).ToList();
+        var signIn = pool.TryRun("b", HashingPurpose.SignIn, () => 0, out _);
+        gate.Set();
+
+        Assert.Equal([true, true, true, false], fromOne);
+        Assert.Equal([true, true, true, true, false], registrations);
+        Assert.True(signIn);
+        Assert.True(await held);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Parley.Tests.Support;
 using Parley.Tls;
@@ -55,7 +56,7 @@ public sealed class ServerCertificatesTests
     }
 
     [Fact]
-    public void A_loose_key_file_is_warned_about()
+    public void A_loose_key_file_is_made_private_with_a_warning()
     {
         var directory = Directory.CreateTempSubdirectory().FullName;
         var (factory, logs) = TestLogging.Create();
@@ -63,10 +64,12 @@ public sealed class ServerCertificatesTests
         {
         }
 
-        File.SetUnixFileMode(Path.Combine(directory, ServerCertificates.KeyFileName), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+        var key = Path.Combine(directory, ServerCertificates.KeyFileName);
+        File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
         using var _ = ServerCertificates.LoadOrCreateSelfSigned(directory, ["h"], TimeProvider.System, factory.CreateLogger("test"));
 
-        Assert.True(logs.Has("KeyFileTooOpen"));
+        Assert.True(logs.Has("Tightened", r => r.Level == LogLevel.Warning && r.Message.Contains("mode 604", StringComparison.Ordinal)));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(key));
     }
 
     [Fact]
