@@ -81,11 +81,17 @@ internal static class PingCommand
                 }
             }
 
-            if (source.Typed(result) is { } from && (SourceAddressOption.Conflict(from, name)
-                ?? (result.GetValue(v4) && from.AddressFamily != AddressFamily.InterNetwork || result.GetValue(v6) && from.AddressFamily != AddressFamily.InterNetworkV6
-                    ? $"--source: {from} is not of the family -4/-6 asks for" : null)) is { } conflict)
+            if (source.Typed(result) is { } from)
             {
-                result.AddError(conflict);
+                var wanted = result.GetValue(v4) ? AddressFamily.InterNetwork : result.GetValue(v6) ? AddressFamily.InterNetworkV6 : from.AddressFamily;
+                if (SourceAddressOption.Conflict(from, name) is { } conflict)
+                {
+                    result.AddError(conflict);
+                }
+                else if (from.AddressFamily != wanted)
+                {
+                    result.AddError($"--source: {from} is not of the family that -4/-6 asks for");
+                }
             }
 
             if (name is not null && IPAddress.TryParse(name, out var literal))
