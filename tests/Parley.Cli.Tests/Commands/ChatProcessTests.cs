@@ -59,6 +59,9 @@ public sealed class ChatProcessTests
         async Task<string> Receive() => Encoding.UTF8.GetString(buffer, 0, await nc.ReceiveAsync(buffer, SocketFlags.None, ct));
 
         await nc.SendAsync("/join netcat\n"u8.ToArray(), SocketFlags.None, ct);
+        var challenge = await Receive();
+        Assert.Matches(@"^\? /join netcat [0-9A-Z]{8}\n$", challenge);
+        await nc.SendAsync(Encoding.UTF8.GetBytes(challenge[2..]), SocketFlags.None, ct);
         Assert.Equal("* you joined as netcat (1 member)\n", await Receive());
         await using var alice = Chat(port, "alice");
         Assert.Equal("* alice joined\n", await Receive());

@@ -44,6 +44,26 @@ internal sealed class ChatPeer : IAsyncDisposable
     public async Task SendAsync(byte[] datagram, CancellationToken cancellationToken) =>
         await _socket.SendAsync(datagram, SocketFlags.None, cancellationToken);
 
+    /// <summary>
+    /// Sends <paramref name="join"/> (a <c>/join</c> line) and, when the server challenges this address
+    /// (<c>? /join NICK CODE</c>), sends back the line it asks for with the same padding and line ending, as
+    /// <c>parley chat</c> does; returns the answer that follows, or the first answer when it is no challenge.
+    /// </summary>
+    public async Task<string> JoinAsync(string join, CancellationToken cancellationToken)
+    {
+        await SendAsync(join, cancellationToken);
+        var answer = await ReceiveAsync(cancellationToken);
+        if (!answer.StartsWith("? /join ", StringComparison.Ordinal))
+        {
+            return answer;
+        }
+
+        var body = join.TrimEnd('\r', '\n');
+        var padding = new string(' ', body.Length - body.TrimEnd(' ').Length);
+        await SendAsync(answer.TrimEnd('\r', '\n')[2..] + padding + join[body.Length..], cancellationToken);
+        return await ReceiveAsync(cancellationToken);
+    }
+
     /// <summary>The next datagram, as bytes.</summary>
     public async Task<byte[]> ReceiveBytesAsync(CancellationToken cancellationToken) => await _received.Reader.ReadAsync(cancellationToken);
 

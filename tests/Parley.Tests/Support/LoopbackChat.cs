@@ -45,8 +45,7 @@ internal sealed class LoopbackChat : IAsyncDisposable
     public async Task<ChatPeer> JoinAsync(string nickname, CancellationToken cancellationToken)
     {
         var peer = Peer();
-        await peer.SendAsync($"/join {nickname}", cancellationToken);
-        var welcome = await peer.ReceiveAsync(cancellationToken);
+        var welcome = await peer.JoinAsync($"/join {nickname}", cancellationToken);
         Assert.StartsWith($"* you joined as {nickname} ", welcome, StringComparison.Ordinal);
         return peer;
     }
