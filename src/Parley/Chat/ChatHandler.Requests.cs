@@ -38,21 +38,21 @@ public sealed partial class ChatHandler
                 ChatLog.TooManyFromAddress(_logger, from.Address, _options.MaxMembersPerAddress, refused);
             }
 
-            Reply(from, ChatReplies.TooManyFromAddress(_options.MaxMembersPerAddress), ending, Unproven(size));
+            Reply(from, ChatReplies.TooManyFromAddress(_options.MaxMembersPerAddress), ending, size, proven: false);
             return;
         }
 
         if (refusal is not null)
         {
             ChatLog.JoinRefused(_logger, from, nickname, reason);
-            Reply(from, refusal, ending, Unproven(size));
+            Reply(from, refusal, ending, size, proven: false);
             return;
         }
 
         if (!_challenge.IsValid(from, nickname, code))
         {
             ChatLog.Challenged(_logger, from, nickname, code.Length == 0 ? "no code yet" : "a wrong or expired code");
-            Reply(from, [ChatReplies.Challenge(nickname, _challenge.CodeFor(from, nickname))], ending, Unproven(size));
+            Reply(from, [ChatReplies.Challenge(nickname, _challenge.CodeFor(from, nickname))], ending, size, proven: false);
             return;
         }
 
@@ -63,7 +63,7 @@ public sealed partial class ChatHandler
         {
             _room.KeepBucket(from, bucket);
             ChatLog.JoinRefused(_logger, from, nickname, "rejoining too fast");
-            Reply(from, ChatReplies.TooFast(_options.Rate, _options.Burst), ending, size);
+            Reply(from, ChatReplies.TooFast(_options.Rate, _options.Burst), ending, size, proven: true);
             return;
         }
 
@@ -211,19 +211,19 @@ public sealed partial class ChatHandler
         _room.Remove(member);
         MembersChanged();
         ChatLog.Left(_logger, member.Nickname, member.EndPoint, _room.Count);
-        Reply(member.EndPoint, ChatReplies.Left, member.Ending, size);
+        Reply(member.EndPoint, ChatReplies.Left, member.Ending, size, proven: true);
         Broadcast(ChatReplies.LeftNotice(member.Nickname), except: null);
     }
 
     private void Ping(ChatMember member, string token, int size)
     {
         ChatLog.Ping(_logger, member.Nickname, member.EndPoint);
-        Reply(member.EndPoint, [ChatReplies.Pong(token)], member.Ending, size);
+        Reply(member.EndPoint, [ChatReplies.Pong(token)], member.Ending, size, proven: true);
     }
 
     private void Refuse(ChatMember member, string request, string reason, string[] reply, int size)
     {
         ChatLog.Refused(_logger, member.Nickname, member.EndPoint, request, reason);
-        Reply(member.EndPoint, reply, member.Ending, size);
+        Reply(member.EndPoint, reply, member.Ending, size, proven: true);
     }
 }

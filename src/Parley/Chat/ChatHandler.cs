@@ -178,7 +178,7 @@ public sealed partial class ChatHandler : IUdpDatagramHandler
                         ChatLog.RateLimited(_logger, member.Nickname, from, _options.Rate, _options.Burst);
                     }
 
-                    Reply(from, ChatReplies.TooFast(_options.Rate, _options.Burst), ending, size);
+                    Reply(from, ChatReplies.TooFast(_options.Rate, _options.Burst), ending, size, proven: true);
                 }
 
                 return;
@@ -209,7 +209,7 @@ public sealed partial class ChatHandler : IUdpDatagramHandler
             else
             {
                 ChatLog.NotJoined(_logger, size, from, "not a /join");
-                Reply(from, ChatReplies.JoinFirst, ending, Unproven(size));
+                Reply(from, ChatReplies.JoinFirst, ending, size, proven: false);
             }
 
             return;
@@ -270,17 +270,17 @@ public sealed partial class ChatHandler : IUdpDatagramHandler
         if (member is not null)
         {
             ChatLog.Rejected(_logger, size, member.Nickname, from, problem.Reason);
-            Reply(from, problem.Reply, ending, size);
+            Reply(from, problem.Reply, ending, size, proven: true);
         }
         else if (LooksLikeJoin(payload.Span))
         {
             ChatLog.JoinRefused(_logger, from, "?", problem.Reason);
-            Reply(from, problem.Reply, ending, Unproven(size));
+            Reply(from, problem.Reply, ending, size, proven: false);
         }
         else
         {
             ChatLog.NotJoined(_logger, size, from, problem.Reason);
-            Reply(from, ChatReplies.JoinFirst, ending, Unproven(size));
+            Reply(from, ChatReplies.JoinFirst, ending, size, proven: false);
         }
     }
 
@@ -288,24 +288,24 @@ public sealed partial class ChatHandler : IUdpDatagramHandler
         payload.Length >= 5 && Ascii.EqualsIgnoreCase(payload[..5], "/join"u8) && (payload.Length == 5 || payload[5] == (byte)' ');
 
     /// <summary>
-    /// Sends the longest wording that fits in <paramref name="limit"/> bytes, or nothing when none does. The limit is
-    /// the size of the datagram that caused it for a member (as before address validation), and
-    /// <see cref="Unproven"/> of it for an address that has not proved it receives the server's datagrams.
+    /// Sends the longest wording that fits in the size of the datagram that caused it for a member (the rule before
+    /// address validation), or <see cref="ReplyFactor"/> times that size for an address that has not proved it
+    /// receives the server's datagrams; a member whose request is too short for any gets the shortest wording if it
+    /// fits in <see cref="ReplyFactor"/> times, so that no invalid request goes unanswered for lack of room.
     /// </summary>
-    private void Reply(IPEndPoint to, IReadOnlyList<string> wordings, LineEnding ending, int limit)
+    private void Reply(IPEndPoint to, IReadOnlyList<string> wordings, LineEnding ending, int size, bool proven)
     {
-        if (ChatReplies.Fit(wordings, ending, limit) is { } bytes)
+        var bytes = ChatReplies.Fit(wordings, ending, proven ? size : ReplyFactor * size)
+            ?? (proven ? ChatReplies.Fit([wordings[^1]], ending, ReplyFactor * size) : null);
+        if (bytes is not null)
         {
             _outbox.Add(bytes, to, to.Address);
         }
         else
         {
-            ChatLog.ReplySuppressed(_logger, limit, to);
+            ChatLog.ReplySuppressed(_logger, size, to);
         }
     }
-
-    /// <summary>The reply budget of an address that has not proved it receives the server's datagrams.</summary>
-    private static int Unproven(int size) => ReplyFactor * size;
 
     /// <summary>Sends a line to a member, whatever its size: only for what joined members may get.</summary>
     private void SendLine(ChatMember member, string line) =>

@@ -393,6 +393,31 @@ public sealed class ChatServerTests
         Assert.InRange(answered, 34, requests.Count);
     }
 
+    [Theory]
+    [InlineData(false, "/join tab\there", "! control characters are not allowed")]
+    [InlineData(false, "/join \t", "! control character")]
+    [InlineData(false, "/join \u00FF", "! not valid UTF-8")]
+    [InlineData(false, "/join", "! usage")]
+    [InlineData(true, "/x", "! bad")]
+    [InlineData(true, "a\tb", "! bad")]
+    [InlineData(true, "\u00FF\u00FF", "! bad")]
+    [InlineData(true, "/nick", "! usage")]
+    [InlineData(true, "/msg", "! usage")]
+    [InlineData(true, "/msg z y", "! unknown")]
+    [InlineData(true, "/nick !", "! bad")]
+    public async Task Every_refusal_has_a_wording_for_the_smallest_request_that_causes_it(bool member, string request, string refusal)
+    {
+        // Each character is one byte: ÿ stands for 0xFF, which is never UTF-8.
+        var ct = TestTimeout.Token();
+        await using var chat = LoopbackChat.Start();
+        await using var peer = member ? await chat.JoinAsync("m", ct) : chat.Peer();
+        var bytes = request.Select(c => (byte)c).ToArray();
+
+        await peer.SendAsync(bytes, ct);
+
+        Assert.Equal(refusal, await peer.ReceiveAsync(ct));
+    }
+
     [Fact]
     public async Task A_member_silent_for_the_member_timeout_is_dropped_and_the_others_are_told()
     {

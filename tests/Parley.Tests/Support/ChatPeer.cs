@@ -29,12 +29,18 @@ internal sealed class ChatPeer : IAsyncDisposable
     /// <summary>How many datagrams have arrived so far (read or not).</summary>
     public int ReceivedCount => Volatile.Read(ref _receivedCount);
 
-    public static ChatPeer Open(IPEndPoint server)
+    /// <summary>A peer of <paramref name="server"/>, sending from <paramref name="from"/> (any loopback address) when given.</summary>
+    public static ChatPeer Open(IPEndPoint server, IPAddress? from = null)
     {
         var target = server.Address.Equals(IPAddress.Any) ? new IPEndPoint(IPAddress.Loopback, server.Port)
             : server.Address.Equals(IPAddress.IPv6Any) ? new IPEndPoint(IPAddress.IPv6Loopback, server.Port)
             : server;
         var socket = new Socket(target.AddressFamily, SocketType.Dgram, ProtocolType.Udp) { ReceiveBufferSize = 4 * 1024 * 1024 };
+        if (from is not null)
+        {
+            socket.Bind(new IPEndPoint(from, 0));
+        }
+
         socket.Connect(target);
         return new ChatPeer(socket);
     }
