@@ -24,6 +24,9 @@ public sealed partial class ChatHandler : IUdpDatagramHandler
     /// </summary>
     private const int ReplyFactor = 3;
 
+    /// <summary>How long stopping waits for the datagrams already queued to go out.</summary>
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
+
     private readonly ChatServerOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
@@ -154,9 +157,19 @@ public sealed partial class ChatHandler : IUdpDatagramHandler
             Broadcast(ChatReplies.ServerStopping, except: null);
         }
 
-        // The last words go out after everything queued before them, before the server closes its socket.
+        // The last words go out after everything queued before them, before the server closes its socket; without a
+        // bound on the backlog that could be millions of datagrams, so stopping waits only so long for them.
         _outbox.Complete();
-        await _sending.ConfigureAwait(false);
+        try
+        {
+            await _sending.WaitAsync(StopTimeout, _time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            ChatLog.StoppedUnsent(_logger, _outbox.Waiting, Durations.Format(StopTimeout));
+            _outbox.Abandon();
+            await _sending.ConfigureAwait(false);
+        }
     }
 
     private void HandleInTurn(ReadOnlyMemory<byte> payload, IPEndPoint from)

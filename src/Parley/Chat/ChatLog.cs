@@ -72,6 +72,9 @@ internal static partial class ChatLog
     [LoggerMessage(1520, LogLevel.Warning, "Shed {Shed} public messages from {Address} since the last report: {Waiting} datagrams wait to be sent and it holds more than its share (--max-backlog)")]
     public static partial void Shed(ILogger logger, IPAddress address, int waiting, long shed);
 
+    [LoggerMessage(1521, LogLevel.Warning, "Stopping: {Waiting} datagrams still waiting to be sent after {Timeout} are not sent")]
+    public static partial void StoppedUnsent(ILogger logger, int waiting, string timeout);
+
     [LoggerMessage(1570, LogLevel.Debug, "Joining the chat at {Target} ({EndPoint}) as {Nickname}")]
     public static partial void ClientJoining(ILogger logger, string target, IPEndPoint endPoint, string nickname);
 

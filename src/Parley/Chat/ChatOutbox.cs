@@ -15,6 +15,7 @@ internal sealed class ChatOutbox
     private readonly Channel<Outgoing> _queue = Channel.CreateUnbounded<Outgoing>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Dictionary<IPAddress, int> _waitingBy = [];
     private readonly Lock _lock = new();
+    private readonly CancellationTokenSource _abandon = new();
     private readonly int _maxBacklog;
     private int _waiting;
 
@@ -68,18 +69,28 @@ internal sealed class ChatOutbox
         }
     }
 
-    /// <summary>Sends what is queued, in order, until <see cref="Complete"/> and the queue is empty.</summary>
+    /// <summary>Sends what is queued, in order, until <see cref="Complete"/> and the queue is empty, or <see cref="Abandon"/>.</summary>
     public async Task RunAsync(UdpServer server)
     {
-        await foreach (var outgoing in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
+        try
         {
-            await server.SendAsync(outgoing.Datagram, outgoing.To).ConfigureAwait(false);
-            Sent(outgoing.Source);
+            await foreach (var outgoing in _queue.Reader.ReadAllAsync(_abandon.Token).ConfigureAwait(false))
+            {
+                await server.SendAsync(outgoing.Datagram, outgoing.To).ConfigureAwait(false);
+                Sent(outgoing.Source);
+            }
+        }
+        catch (OperationCanceledException) when (_abandon.IsCancellationRequested)
+        {
+            // Stopping took too long: what is left is not sent.
         }
     }
 
     /// <summary>Nothing more will be added: <see cref="RunAsync"/> ends once what is queued is sent.</summary>
     public void Complete() => _queue.Writer.TryComplete();
+
+    /// <summary>Stops <see cref="RunAsync"/> now, leaving what is queued unsent.</summary>
+    public void Abandon() => _abandon.Cancel();
 
     private void Sent(IPAddress source)
     {
