@@ -189,7 +189,14 @@ public static class ChatLoad
             var buffer = new byte[2048];
             while (true)
             {
-                await _socket.ReceiveAsync(buffer, SocketFlags.None, _closing.Token);
+                var n = await _socket.ReceiveAsync(buffer, SocketFlags.None, _closing.Token);
+                if (buffer.AsSpan(0, n).StartsWith("? /join "u8))
+                {
+                    // Parley's challenge to a new address: send the line back to complete the join.
+                    await _socket.SendAsync(buffer.AsMemory(2, n - 2), SocketFlags.None, _closing.Token);
+                    continue;
+                }
+
                 Interlocked.Increment(ref _received);
                 Volatile.Write(ref _lastAt, Now());
             }

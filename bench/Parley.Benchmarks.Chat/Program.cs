@@ -5,6 +5,16 @@ using Parley.Benchmarks.Chat;
 //     the chat server in this process on loopback; SENDERS of MEMBERS members each send MESSAGES messages at once;
 //     prints relayed datagrams per second, delivery latency and any loss; then the same against a bare relay, the
 //     baseline, ROUNDS times each (default 3, alternating which goes first), and the ratio of the medians
+// dotnet run -c Release --project bench/Parley.Benchmarks.Chat -- flood [FLOODERS [PINGS]]
+//     a member's ping round trip from 127.0.0.3 without and during a flood by FLOODERS members from 127.0.0.2
+//     (default 200, 50 pings ten a second), with and without the limits per address; then the amplification factor
+if (args.Length > 0 && args[0] == "flood")
+{
+    return await ChatFlood.RunAsync(
+        args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200,
+        args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 50);
+}
+
 var members = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 200;
 var senders = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10;
 var messages = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100;

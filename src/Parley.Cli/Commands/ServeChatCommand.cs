@@ -19,11 +19,20 @@ internal static class ServeChatCommand
         var memberTimeout = OptionFactory.Duration("--member-timeout", "Drop a member silent for this long and tell the others", TimeSpan.FromSeconds(60));
         var rate = OptionFactory.Int("--rate", "Messages a second each member may send; bursts of twice as many are allowed", 20, 1, 100_000);
         var maxMembers = OptionFactory.Int("--max-members", "The most members at once", 1000, 1, 1_000_000);
+        var maxPerAddress = OptionFactory.Int(
+            "--max-members-per-address", "The most members from one IP address at once, any port (0: unlimited; people behind one NAT share an address)", 32, 0, 1_000_000);
+        var ratePerAddress = OptionFactory.Int(
+            "--rate-per-address", "Messages a second all the members from one IP address may send together; bursts of twice as many (0: no limit)", 100, 0, 1_000_000);
+        var maxBacklog = OptionFactory.Int(
+            "--max-backlog", "The most datagrams waiting to be sent; past half of it, public messages from an address holding more than its share are shed (0: no bound)", 10_000, 0, 100_000_000);
         server.AddTo(command);
         command.Add(history);
         command.Add(memberTimeout);
         command.Add(rate);
         command.Add(maxMembers);
+        command.Add(maxPerAddress);
+        command.Add(ratePerAddress);
+        command.Add(maxBacklog);
         command.SetAction(result =>
         {
             var options = server.Read(result, console);
@@ -34,6 +43,9 @@ internal static class ServeChatCommand
                 Rate = result.GetValue(rate),
                 Burst = 2 * result.GetValue(rate),
                 MaxMembers = result.GetValue(maxMembers),
+                MaxMembersPerAddress = result.GetValue(maxPerAddress),
+                RatePerAddress = result.GetValue(ratePerAddress),
+                MaxBacklog = result.GetValue(maxBacklog),
             };
             return ServerRunner.RunAsync(console, server.Logging.Read(result), logs => new UdpServer(options, new ChatHandler(chat, logs), logs));
         });

@@ -14,6 +14,9 @@ public sealed partial class ChatClient
 {
     private const string WelcomePrefix = "* you joined as ";
 
+    /// <summary>How the server asks an address to prove it receives its datagrams: the line to send back follows.</summary>
+    private const string ChallengePrefix = "? /join ";
+
     /// <summary>
     /// Resolves <paramref name="host"/> and joins the chat at the first address that answers <c>/join</c>. Over UDP
     /// nothing is connected: an address counts as unreachable when the operating system reports its port closed,
@@ -154,6 +157,15 @@ public sealed partial class ChatClient
                             return ChatText.Printable(text);
                         }
 
+                        if (text.StartsWith(ChallengePrefix, StringComparison.Ordinal) && AnswerTo(text, nickname) is { } answer)
+                        {
+                            // The server asks this address to prove it receives its datagrams: send the line back at
+                            // once, and again instead of the bare /join if it is lost.
+                            join = Encoding.UTF8.GetBytes(Padded(answer));
+                            await socket.SendAsync(join, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+                            continue;
+                        }
+
                         if (text.StartsWith('!'))
                         {
                             var reason = ChatText.Printable(text.TrimStart('!', ' '));
@@ -176,6 +188,19 @@ public sealed partial class ChatClient
                 $"cannot join the chat at {target}: server unreachable: the host reports nothing listening on UDP port {endPoint.Port}",
                 ChatJoinFailure.Unreachable, "server unreachable (nothing listening on the port)", e);
         }
+    }
+
+    /// <summary>
+    /// The <c>/join NICK CODE</c> a challenge asks for, when it is for this nickname and the code has a code's shape;
+    /// null for anything else, which is waited past like any stray datagram.
+    /// </summary>
+    private static string? AnswerTo(string challenge, string nickname)
+    {
+        var rest = challenge[ChallengePrefix.Length..];
+        var space = rest.LastIndexOf(' ');
+        return space > 0 && string.Equals(rest[..space], nickname, StringComparison.Ordinal) && JoinChallenge.LooksLikeCode(rest[(space + 1)..])
+            ? challenge[2..]
+            : null;
     }
 
     private static async Task<IPAddress[]> ResolveAsync(string host, string target, AddressFamily? family, CancellationToken cancellationToken)

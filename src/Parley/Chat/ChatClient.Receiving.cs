@@ -96,6 +96,13 @@ public sealed partial class ChatClient
             return true;
         }
 
+        if (Volatile.Read(ref _rejoining) == 1 && line.StartsWith(ChallengePrefix, StringComparison.Ordinal) && AnswerTo(line, Nickname) is { } answer)
+        {
+            // Joining again, this address proves itself as on the first join.
+            await SendRawAsync(answer, log: true, closing).ConfigureAwait(false);
+            return true;
+        }
+
         if (NicknameOf(line) is { } joinedAs)
         {
             _nickname = joinedAs;

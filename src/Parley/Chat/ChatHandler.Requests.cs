@@ -5,7 +5,12 @@ namespace Parley.Chat;
 /// <summary>The chat's requests, each handled in turn (see <see cref="ChatHandler"/>).</summary>
 public sealed partial class ChatHandler
 {
-    private async Task JoinAsync(IPEndPoint from, string nickname, LineEnding ending, int size)
+    /// <summary>
+    /// A <c>/join</c> from an address that is no member. Refusals come first, answered within the reply budget; a join
+    /// that would be taken is answered with a challenge (<c>? /join NICK CODE</c>, see <see cref="JoinChallenge"/>)
+    /// until the same address sends it back: only then does the server keep anything or send the welcome and history.
+    /// </summary>
+    private void Join(IPEndPoint from, string nickname, string code, LineEnding ending, int size)
     {
         string[]? refusal = null;
         string reason = "";
@@ -25,11 +30,29 @@ public sealed partial class ChatHandler
         {
             (reason, refusal) = ($"the chat is full ({_options.MaxMembers} members)", ChatReplies.Full(_options.MaxMembers));
         }
+        else if (_options.MaxMembersPerAddress > 0 && _room.MembersFrom(from.Address) >= _options.MaxMembersPerAddress)
+        {
+            // A flood of joins from one address is counted, and logged once a second, not once a join.
+            if (_tooManyLog.Count(from.Address, out var refused))
+            {
+                ChatLog.TooManyFromAddress(_logger, from.Address, _options.MaxMembersPerAddress, refused);
+            }
+
+            Reply(from, ChatReplies.TooManyFromAddress(_options.MaxMembersPerAddress), ending, size, proven: false);
+            return;
+        }
 
         if (refusal is not null)
         {
             ChatLog.JoinRefused(_logger, from, nickname, reason);
-            await ReplyAsync(from, refusal, ending, size).ConfigureAwait(false);
+            Reply(from, refusal, ending, size, proven: false);
+            return;
+        }
+
+        if (!_challenge.IsValid(from, nickname, code))
+        {
+            ChatLog.Challenged(_logger, from, nickname, code.Length == 0 ? "no code yet" : "a wrong or expired code");
+            Reply(from, [ChatReplies.Challenge(nickname, _challenge.CodeFor(from, nickname))], ending, size, proven: false);
             return;
         }
 
@@ -40,7 +63,7 @@ public sealed partial class ChatHandler
         {
             _room.KeepBucket(from, bucket);
             ChatLog.JoinRefused(_logger, from, nickname, "rejoining too fast");
-            await ReplyAsync(from, ChatReplies.TooFast(_options.Rate, _options.Burst), ending, size).ConfigureAwait(false);
+            Reply(from, ChatReplies.TooFast(_options.Rate, _options.Burst), ending, size, proven: true);
             return;
         }
 
@@ -52,16 +75,16 @@ public sealed partial class ChatHandler
         _room.Add(member);
         MembersChanged();
         ChatLog.Joined(_logger, nickname, from, _room.Count);
-        await WelcomeAsync(member).ConfigureAwait(false);
-        await BroadcastAsync(ChatReplies.Joined(nickname), except: member).ConfigureAwait(false);
+        Welcome(member);
+        Broadcast(ChatReplies.Joined(nickname), except: member);
     }
 
-    private async Task WelcomeAsync(ChatMember member)
+    private void Welcome(ChatMember member)
     {
-        await SendLineAsync(member, ChatReplies.Welcome(member.Nickname, _room.Count, _room.History.Count)).ConfigureAwait(false);
+        SendLine(member, ChatReplies.Welcome(member.Nickname, _room.Count, _room.History.Count));
         foreach (var line in _room.History)
         {
-            await SendLineAsync(member, line).ConfigureAwait(false);
+            SendLine(member, line);
         }
     }
 
@@ -70,63 +93,61 @@ public sealed partial class ChatHandler
     /// line only; another name is a mistake. Sending the history again would let anyone who forges a member's address
     /// make the server send twenty lines to it for every short datagram: an amplifier.
     /// </summary>
-    private async Task RepeatJoinAsync(ChatMember member, string nickname, int size)
+    private void RepeatJoin(ChatMember member, string nickname, int size)
     {
         if (Nicknames.Comparer.Equals(nickname, member.Nickname))
         {
             ChatLog.Rejoined(_logger, member.Nickname, member.EndPoint);
-            await SendLineAsync(member, ChatReplies.Welcome(member.Nickname, _room.Count, history: 0)).ConfigureAwait(false);
+            SendLine(member, ChatReplies.Welcome(member.Nickname, _room.Count, history: 0));
             return;
         }
 
-        await RefuseAsync(member, "/join", $"already joined as {member.Nickname}", ChatReplies.AlreadyJoined(member.Nickname), size)
-            .ConfigureAwait(false);
+        Refuse(member, "/join", $"already joined as {member.Nickname}", ChatReplies.AlreadyJoined(member.Nickname), size);
     }
 
-    private async Task RenameAsync(ChatMember member, string nickname, int size)
+    private void Rename(ChatMember member, string nickname, int size)
     {
         if (nickname.Length == 0)
         {
-            await RefuseAsync(member, "/nick", "no nickname given", ChatReplies.Usage("/nick NEW"), size).ConfigureAwait(false);
+            Refuse(member, "/nick", "no nickname given", ChatReplies.Usage("/nick NEW"), size);
             return;
         }
 
         if (Nicknames.Problem(nickname) is { } problem)
         {
-            await RefuseAsync(member, "/nick", problem, ChatReplies.InvalidNickname(problem), size).ConfigureAwait(false);
+            Refuse(member, "/nick", problem, ChatReplies.InvalidNickname(problem), size);
             return;
         }
 
         if (string.Equals(nickname, member.Nickname, StringComparison.Ordinal))
         {
-            await RefuseAsync(member, "/nick", "the same nickname", ChatReplies.SameNickname(nickname), size).ConfigureAwait(false);
+            Refuse(member, "/nick", "the same nickname", ChatReplies.SameNickname(nickname), size);
             return;
         }
 
         if (_room.Find(nickname) is { } holder && holder != member)
         {
-            await RefuseAsync(member, "/nick", $"{nickname} is taken by {holder.EndPoint}", ChatReplies.Taken(nickname), size)
-                .ConfigureAwait(false);
+            Refuse(member, "/nick", $"{nickname} is taken by {holder.EndPoint}", ChatReplies.Taken(nickname), size);
             return;
         }
 
         var old = member.Nickname;
         _room.Rename(member, nickname);
         ChatLog.Renamed(_logger, old, member.EndPoint, nickname);
-        await BroadcastAsync(ChatReplies.Renamed(old, nickname), except: null).ConfigureAwait(false);
+        Broadcast(ChatReplies.Renamed(old, nickname), except: null);
     }
 
-    private async Task WhoAsync(ChatMember member)
+    private void Who(ChatMember member)
     {
         var lines = ChatReplies.Members(_room.SortedNicknames(), MaxLineBytes).ToList();
         ChatLog.Who(_logger, member.Nickname, member.EndPoint, _room.Count, lines.Count);
         foreach (var line in lines)
         {
-            await SendLineAsync(member, line).ConfigureAwait(false);
+            SendLine(member, line);
         }
     }
 
-    private async Task PublicAsync(ChatMember member, string text, int size)
+    private void Public(ChatMember member, string text, int size)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -138,26 +159,38 @@ public sealed partial class ChatHandler
         if (Utf8Bytes(line) > MaxLineBytes)
         {
             var room = MaxLineBytes - Utf8Bytes(ChatReplies.Public(member.Nickname, ""));
-            await RefuseAsync(member, "a message", "too long with the nickname", ChatReplies.MessageTooLong(room), size).ConfigureAwait(false);
+            Refuse(member, "a message", "too long with the nickname", ChatReplies.MessageTooLong(room), size);
+            return;
+        }
+
+        var address = member.EndPoint.Address;
+        if (!_outbox.HasRoomFor(address, _room.Count - 1))
+        {
+            // Shed, not queued: the others' messages must not wait behind this address's (issue 16).
+            if (_shedLog.Count(address, out var shed))
+            {
+                ChatLog.Shed(_logger, address, _outbox.Waiting, shed);
+            }
+
             return;
         }
 
         _room.Remember(line);
-        var recipients = await BroadcastAsync(line, except: member).ConfigureAwait(false);
+        var recipients = Broadcast(line, except: member, cause: address);
         ChatLog.Relayed(_logger, member.Nickname, member.EndPoint, Utf8Bytes(text), recipients);
     }
 
-    private async Task PrivateAsync(ChatMember member, string nickname, string text, int size)
+    private void Private(ChatMember member, string nickname, string text, int size)
     {
         if (nickname.Length == 0 || string.IsNullOrWhiteSpace(text))
         {
-            await RefuseAsync(member, "/msg", "no nickname or no text", ChatReplies.Usage("/msg NICK TEXT"), size).ConfigureAwait(false);
+            Refuse(member, "/msg", "no nickname or no text", ChatReplies.Usage("/msg NICK TEXT"), size);
             return;
         }
 
         if (_room.Find(nickname) is not { } recipient)
         {
-            await RefuseAsync(member, "/msg", $"no member is called {nickname}", ChatReplies.NoSuchMember(nickname), size).ConfigureAwait(false);
+            Refuse(member, "/msg", $"no member is called {nickname}", ChatReplies.NoSuchMember(nickname), size);
             return;
         }
 
@@ -165,32 +198,32 @@ public sealed partial class ChatHandler
         if (Utf8Bytes(line) > MaxLineBytes)
         {
             var room = MaxLineBytes - Utf8Bytes(ChatReplies.Private(member.Nickname, ""));
-            await RefuseAsync(member, "/msg", "too long with the nickname", ChatReplies.MessageTooLong(room), size).ConfigureAwait(false);
+            Refuse(member, "/msg", "too long with the nickname", ChatReplies.MessageTooLong(room), size);
             return;
         }
 
-        await SendLineAsync(recipient, line).ConfigureAwait(false);
+        SendLine(recipient, line);
         ChatLog.PrivateMessage(_logger, member.Nickname, member.EndPoint, Utf8Bytes(text), recipient.Nickname);
     }
 
-    private async Task LeaveAsync(ChatMember member, int size)
+    private void Leave(ChatMember member, int size)
     {
         _room.Remove(member);
         MembersChanged();
         ChatLog.Left(_logger, member.Nickname, member.EndPoint, _room.Count);
-        await ReplyAsync(member.EndPoint, ChatReplies.Left, member.Ending, size).ConfigureAwait(false);
-        await BroadcastAsync(ChatReplies.LeftNotice(member.Nickname), except: null).ConfigureAwait(false);
+        Reply(member.EndPoint, ChatReplies.Left, member.Ending, size, proven: true);
+        Broadcast(ChatReplies.LeftNotice(member.Nickname), except: null);
     }
 
-    private async Task PingAsync(ChatMember member, string token, int size)
+    private void Ping(ChatMember member, string token, int size)
     {
         ChatLog.Ping(_logger, member.Nickname, member.EndPoint);
-        await ReplyAsync(member.EndPoint, [ChatReplies.Pong(token)], member.Ending, size).ConfigureAwait(false);
+        Reply(member.EndPoint, [ChatReplies.Pong(token)], member.Ending, size, proven: true);
     }
 
-    private async Task RefuseAsync(ChatMember member, string request, string reason, string[] reply, int size)
+    private void Refuse(ChatMember member, string request, string reason, string[] reply, int size)
     {
         ChatLog.Refused(_logger, member.Nickname, member.EndPoint, request, reason);
-        await ReplyAsync(member.EndPoint, reply, member.Ending, size).ConfigureAwait(false);
+        Reply(member.EndPoint, reply, member.Ending, size, proven: true);
     }
 }

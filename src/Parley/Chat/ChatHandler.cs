@@ -9,22 +9,38 @@ namespace Parley.Chat;
 
 /// <summary>
 /// The chat service over a <see cref="UdpServer"/> (docs/protocol.md, "Chat"): members, nicknames, relaying in the
-/// order received, history, member timeout, rate limit and the reply-size rule. Datagrams, the member-timeout sweep
-/// and stopping take turns through one gate, so the room needs no other locking and relays keep their order.
+/// order received, history, member timeout, rate limits, address validation and the reply-size rule. Datagrams, the
+/// member-timeout sweep and stopping take turns through one lock, so the room needs no other locking; what they send
+/// goes out in order through one <see cref="ChatOutbox"/>, so receiving never waits on sending.
 /// </summary>
 public sealed partial class ChatHandler : IUdpDatagramHandler
 {
     /// <summary>The longest line the server composes: room is left for a CR LF within the datagram limit.</summary>
     private const int MaxLineBytes = ChatProtocol.MaxDatagramBytes - 2;
 
+    /// <summary>
+    /// No reply to an address that has not proved it receives ours is larger than this many times what it sent
+    /// (QUIC's anti-amplification limit, RFC 9000 section 8): refusals and the join challenge fit in it.
+    /// </summary>
+    private const int ReplyFactor = 3;
+
+    /// <summary>How long stopping waits for the datagrams already queued to go out.</summary>
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
+
     private readonly ChatServerOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly ChatRoom _room;
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private UdpServer? _server;
+    private readonly Lock _gate = new();
+    private readonly JoinChallenge _challenge;
+    private readonly ChatOutbox _outbox;
+    private readonly Dictionary<IPAddress, TokenBucket> _addressBuckets = [];
+    private readonly AddressLogThrottle _tooManyLog;
+    private readonly AddressLogThrottle _addressRateLog;
+    private readonly AddressLogThrottle _shedLog;
+    private Task _sending = Task.CompletedTask;
+    private IPEndPoint _endPoint = new(IPAddress.None, 0);
     private ITimer? _sweepTimer;
-    private int _sweepPending;
     private int _memberCount;
     private bool _stopped;
 
@@ -38,10 +54,19 @@ public sealed partial class ChatHandler : IUdpDatagramHandler
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.MemberTimeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Rate);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Burst, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.MaxMembersPerAddress);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.RatePerAddress);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.BurstPerAddress);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.MaxBacklog);
         _options = options;
         _logger = loggerFactory.CreateLogger("Parley.Chat");
         _time = timeProvider ?? TimeProvider.System;
         _room = new ChatRoom(options.History, options.MaxMembers);
+        _challenge = new JoinChallenge(_time);
+        _outbox = new ChatOutbox(options.MaxBacklog);
+        _tooManyLog = new AddressLogThrottle(_time);
+        _addressRateLog = new AddressLogThrottle(_time);
+        _shedLog = new AddressLogThrottle(_time);
     }
 
     /// <inheritdoc />
@@ -50,58 +75,104 @@ public sealed partial class ChatHandler : IUdpDatagramHandler
     /// <summary>How many members the chat has now.</summary>
     public int MemberCount => Volatile.Read(ref _memberCount);
 
+    /// <summary>Joins refused because the address had <see cref="ChatServerOptions.MaxMembersPerAddress"/> members already.</summary>
+    public long JoinsRefusedPerAddress
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _tooManyLog.Total;
+            }
+        }
+    }
+
+    /// <summary>Public messages shed because their address held more than its share of <see cref="ChatServerOptions.MaxBacklog"/>.</summary>
+    public long MessagesShed
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _shedLog.Total;
+            }
+        }
+    }
+
+    /// <summary>Datagrams dropped because their address went over <see cref="ChatServerOptions.RatePerAddress"/>.</summary>
+    public long DroppedPerAddress
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _addressRateLog.Total;
+            }
+        }
+    }
+
     /// <inheritdoc />
     public string DescribeSettings() => string.Create(CultureInfo.InvariantCulture,
-        $"history {_options.History} messages, member timeout {Durations.Format(_options.MemberTimeout)}, rate {_options.Rate:0.##} messages a second (bursts of {_options.Burst:0.##}), at most {_options.MaxMembers} members, datagrams of at most {ChatProtocol.MaxDatagramBytes} bytes");
+        $"history {_options.History} messages, member timeout {Durations.Format(_options.MemberTimeout)}, rate {_options.Rate:0.##} messages a second (bursts of {_options.Burst:0.##}), ")
+        + string.Create(CultureInfo.InvariantCulture, $"per address {Limit(_options.RatePerAddress, $"{_options.RatePerAddress:0.##} messages a second (bursts of {AddressBurst:0.##})")}, ")
+        + string.Create(CultureInfo.InvariantCulture, $"at most {_options.MaxMembers} members, {Limit(_options.MaxMembersPerAddress, $"{_options.MaxMembersPerAddress}")} per address, ")
+        + string.Create(CultureInfo.InvariantCulture, $"backlog {Limit(_options.MaxBacklog, $"{_options.MaxBacklog} datagrams")}, datagrams of at most {ChatProtocol.MaxDatagramBytes} bytes, replies to unproven addresses at most {ReplyFactor}x their request");
+
+    private double AddressBurst => _options.BurstPerAddress > 0 ? _options.BurstPerAddress : 2 * _options.RatePerAddress;
+
+    private static string Limit(double value, string text) => value == 0 ? "unlimited" : text;
 
     /// <inheritdoc />
     public void Started(UdpServer server)
     {
         ArgumentNullException.ThrowIfNull(server);
-        _server = server;
+        _endPoint = server.EndPoint;
+        _sending = _outbox.RunAsync(server);
         var period = TimeSpan.FromTicks(Math.Clamp(_options.MemberTimeout.Ticks / 4, TimeSpan.TicksPerMillisecond * 10, TimeSpan.TicksPerSecond));
-        _sweepTimer = _time.CreateTimer(static state => ((ChatHandler)state!).ScheduleSweep(), this, period, period);
+        _sweepTimer = _time.CreateTimer(static state => ((ChatHandler)state!).Sweep(), this, period, period);
     }
 
     /// <inheritdoc />
-    public async ValueTask HandleAsync(UdpDatagram datagram)
+    public ValueTask HandleAsync(UdpDatagram datagram)
     {
-        await _gate.WaitAsync().ConfigureAwait(false);
-        try
+        lock (_gate)
         {
             if (!_stopped)
             {
-                await HandleInTurnAsync(datagram.Payload, datagram.RemoteEndPoint).ConfigureAwait(false);
+                HandleInTurn(datagram.Payload, datagram.RemoteEndPoint);
             }
         }
-        finally
-        {
-            _gate.Release();
-        }
+
+        return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc />
     public async Task StoppingAsync()
     {
-        await _gate.WaitAsync().ConfigureAwait(false);
-        try
+        lock (_gate)
         {
             _stopped = true;
-            if (_sweepTimer is not null)
-            {
-                await _sweepTimer.DisposeAsync().ConfigureAwait(false);
-            }
-
+            _sweepTimer?.Dispose();
             ChatLog.TellingStop(_logger, _room.Count);
-            await BroadcastAsync(ChatReplies.ServerStopping, except: null).ConfigureAwait(false);
+            Broadcast(ChatReplies.ServerStopping, except: null);
         }
-        finally
+
+        // The last words go out after everything queued before them, before the server closes its socket; without a
+        // bound on the backlog that could be millions of datagrams, so stopping waits only so long for them.
+        _outbox.Complete();
+        try
         {
-            _gate.Release();
+            await _sending.WaitAsync(StopTimeout, _time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            ChatLog.StoppedUnsent(_logger, _outbox.Waiting, Durations.Format(StopTimeout));
+            _outbox.Abandon();
+            await _sending.ConfigureAwait(false);
         }
     }
 
-    private async ValueTask HandleInTurnAsync(ReadOnlyMemory<byte> payload, IPEndPoint from)
+    private void HandleInTurn(ReadOnlyMemory<byte> payload, IPEndPoint from)
     {
         var size = payload.Length;
         var ending = ChatText.EndingOf(payload.Span);
@@ -109,13 +180,18 @@ public sealed partial class ChatHandler : IUdpDatagramHandler
         if (member is not null)
         {
             member.LastSeen = _time.GetTimestamp();
-            if (!member.Bucket.TryTake())
+            var withinAddress = true;
+            if (!member.Bucket.TryTake() || !(withinAddress = AddressAllows(from.Address)))
             {
                 // Answer and log the first dropped datagram only: a flood gets silence, not a flood of replies.
                 if (member.Dropped++ == 0)
                 {
-                    ChatLog.RateLimited(_logger, member.Nickname, from, _options.Rate, _options.Burst);
-                    await ReplyAsync(from, ChatReplies.TooFast(_options.Rate, _options.Burst), ending, size).ConfigureAwait(false);
+                    if (withinAddress)
+                    {
+                        ChatLog.RateLimited(_logger, member.Nickname, from, _options.Rate, _options.Burst);
+                    }
+
+                    Reply(from, ChatReplies.TooFast(_options.Rate, _options.Burst), ending, size, proven: true);
                 }
 
                 return;
@@ -132,7 +208,7 @@ public sealed partial class ChatHandler : IUdpDatagramHandler
 
         if (Check(payload.Span, out var text) is { } problem)
         {
-            await RejectAsync(member, payload, from, problem, ending).ConfigureAwait(false);
+            Reject(member, payload, from, problem, ending);
             return;
         }
 
@@ -141,28 +217,44 @@ public sealed partial class ChatHandler : IUdpDatagramHandler
         {
             if (request.Kind == ChatRequestKind.Join)
             {
-                await JoinAsync(from, request.Argument, ending, size).ConfigureAwait(false);
+                Join(from, request.Argument, request.Text, ending, size);
             }
             else
             {
                 ChatLog.NotJoined(_logger, size, from, "not a /join");
-                await ReplyAsync(from, ChatReplies.JoinFirst, ending, size).ConfigureAwait(false);
+                Reply(from, ChatReplies.JoinFirst, ending, size, proven: false);
             }
 
             return;
         }
 
-        await (request.Kind switch
+        switch (request.Kind)
         {
-            ChatRequestKind.Text => PublicAsync(member, request.Text, size),
-            ChatRequestKind.Join => RepeatJoinAsync(member, request.Argument, size),
-            ChatRequestKind.Nick => RenameAsync(member, request.Argument, size),
-            ChatRequestKind.Who => WhoAsync(member),
-            ChatRequestKind.Msg => PrivateAsync(member, request.Argument, request.Text, size),
-            ChatRequestKind.Leave => LeaveAsync(member, size),
-            ChatRequestKind.Ping => PingAsync(member, request.Argument, size),
-            _ => RefuseAsync(member, $"/{request.Argument}", "unknown command", ChatReplies.UnknownCommand(request.Argument), size),
-        }).ConfigureAwait(false);
+            case ChatRequestKind.Text:
+                Public(member, request.Text, size);
+                break;
+            case ChatRequestKind.Join:
+                RepeatJoin(member, request.Argument, size);
+                break;
+            case ChatRequestKind.Nick:
+                Rename(member, request.Argument, size);
+                break;
+            case ChatRequestKind.Who:
+                Who(member);
+                break;
+            case ChatRequestKind.Msg:
+                Private(member, request.Argument, request.Text, size);
+                break;
+            case ChatRequestKind.Leave:
+                Leave(member, size);
+                break;
+            case ChatRequestKind.Ping:
+                Ping(member, request.Argument, size);
+                break;
+            default:
+                Refuse(member, $"/{request.Argument}", "unknown command", ChatReplies.UnknownCommand(request.Argument), size);
+                break;
+        }
     }
 
     /// <summary>The datagram-level limits: size, strict UTF-8, no control characters. Null when the text passes.</summary>
@@ -184,24 +276,24 @@ public sealed partial class ChatHandler : IUdpDatagramHandler
         return null;
     }
 
-    private async ValueTask RejectAsync(
+    private void Reject(
         ChatMember? member, ReadOnlyMemory<byte> payload, IPEndPoint from, (string Reason, string[] Reply) problem, LineEnding ending)
     {
         var size = payload.Length;
         if (member is not null)
         {
             ChatLog.Rejected(_logger, size, member.Nickname, from, problem.Reason);
-            await ReplyAsync(from, problem.Reply, ending, size).ConfigureAwait(false);
+            Reply(from, problem.Reply, ending, size, proven: true);
         }
         else if (LooksLikeJoin(payload.Span))
         {
             ChatLog.JoinRefused(_logger, from, "?", problem.Reason);
-            await ReplyAsync(from, problem.Reply, ending, size).ConfigureAwait(false);
+            Reply(from, problem.Reply, ending, size, proven: false);
         }
         else
         {
             ChatLog.NotJoined(_logger, size, from, problem.Reason);
-            await ReplyAsync(from, ChatReplies.JoinFirst, ending, size).ConfigureAwait(false);
+            Reply(from, ChatReplies.JoinFirst, ending, size, proven: false);
         }
     }
 
@@ -209,27 +301,34 @@ public sealed partial class ChatHandler : IUdpDatagramHandler
         payload.Length >= 5 && Ascii.EqualsIgnoreCase(payload[..5], "/join"u8) && (payload.Length == 5 || payload[5] == (byte)' ');
 
     /// <summary>
-    /// Sends the longest wording that fits in <paramref name="limit"/> bytes, the size of the datagram that caused
-    /// it, or nothing when none does.
+    /// Sends the longest wording that fits in the size of the datagram that caused it for a member (the rule before
+    /// address validation), or <see cref="ReplyFactor"/> times that size for an address that has not proved it
+    /// receives the server's datagrams; a member whose request is too short for any gets the shortest wording if it
+    /// fits in <see cref="ReplyFactor"/> times, so that no invalid request goes unanswered for lack of room.
     /// </summary>
-    private async ValueTask ReplyAsync(IPEndPoint to, IReadOnlyList<string> wordings, LineEnding ending, int limit)
+    private void Reply(IPEndPoint to, IReadOnlyList<string> wordings, LineEnding ending, int size, bool proven)
     {
-        if (ChatReplies.Fit(wordings, ending, limit) is { } bytes)
+        var bytes = ChatReplies.Fit(wordings, ending, proven ? size : ReplyFactor * size)
+            ?? (proven ? ChatReplies.Fit([wordings[^1]], ending, ReplyFactor * size) : null);
+        if (bytes is not null)
         {
-            await _server!.SendAsync(bytes, to).ConfigureAwait(false);
+            _outbox.Add(bytes, to, to.Address);
         }
         else
         {
-            ChatLog.ReplySuppressed(_logger, limit, to);
+            ChatLog.ReplySuppressed(_logger, size, to);
         }
     }
 
     /// <summary>Sends a line to a member, whatever its size: only for what joined members may get.</summary>
-    private ValueTask<bool> SendLineAsync(ChatMember member, string line) =>
-        _server!.SendAsync(ChatReplies.Encode(line, member.Ending), member.EndPoint);
+    private void SendLine(ChatMember member, string line) =>
+        _outbox.Add(ChatReplies.Encode(line, member.Ending), member.EndPoint, member.EndPoint.Address);
 
-    /// <summary>Sends a line to every member but <paramref name="except"/>, in turn; returns how many it was sent to.</summary>
-    private async ValueTask<int> BroadcastAsync(string line, ChatMember? except)
+    /// <summary>
+    /// Sends a line to every member but <paramref name="except"/>, counted against <paramref name="cause"/> (the
+    /// address of the member whose message it is, if any); returns how many it was sent to.
+    /// </summary>
+    private int Broadcast(string line, ChatMember? except, IPAddress? cause = null)
     {
         var encoded = new byte[3][];
         var count = 0;
@@ -241,32 +340,60 @@ public sealed partial class ChatHandler : IUdpDatagramHandler
             }
 
             var bytes = encoded[(int)member.Ending] ??= ChatReplies.Encode(line, member.Ending);
-            await _server!.SendAsync(bytes, member.EndPoint).ConfigureAwait(false);
+            _outbox.Add(bytes, member.EndPoint, cause ?? member.EndPoint.Address);
             count++;
         }
 
         return count;
     }
 
-    private void MembersChanged() => Volatile.Write(ref _memberCount, _room.Count);
-
-    private void ScheduleSweep()
+    /// <summary>Takes a token of the address's bucket when there is a limit per address; false when it is empty.</summary>
+    private bool AddressAllows(IPAddress address)
     {
-        if (Interlocked.Exchange(ref _sweepPending, 1) == 0)
+        if (_options.RatePerAddress == 0)
         {
-            _ = SweepAsync();
+            return true;
         }
+
+        if (!_addressBuckets.TryGetValue(address, out var bucket))
+        {
+            if (_addressBuckets.Count >= 4 * _options.MaxMembers)
+            {
+                // Full buckets are the same as new ones: forget them rather than grow with ever new addresses.
+                foreach (var (known, old) in _addressBuckets)
+                {
+                    if (old.IsFull)
+                    {
+                        _addressBuckets.Remove(known);
+                    }
+                }
+            }
+
+            bucket = _addressBuckets[address] = new TokenBucket(_options.RatePerAddress, Math.Max(1, AddressBurst), _time);
+        }
+
+        if (bucket.TryTake())
+        {
+            return true;
+        }
+
+        if (_addressRateLog.Count(address, out var dropped))
+        {
+            ChatLog.AddressRateLimited(_logger, address, _options.RatePerAddress, _room.MembersFrom(address), dropped);
+        }
+
+        return false;
     }
 
+    private void MembersChanged() => Volatile.Write(ref _memberCount, _room.Count);
+
     /// <summary>Drops members silent for the member timeout and tells the others. Never throws: it runs on a timer.</summary>
-    private async Task SweepAsync()
+    private void Sweep()
     {
         try
         {
-            await _gate.WaitAsync().ConfigureAwait(false);
-            try
+            lock (_gate)
             {
-                Volatile.Write(ref _sweepPending, 0);
                 if (_stopped)
                 {
                     return;
@@ -283,17 +410,13 @@ public sealed partial class ChatHandler : IUdpDatagramHandler
 
                 foreach (var member in silent)
                 {
-                    await BroadcastAsync(ChatReplies.TimedOut(member.Nickname), except: null).ConfigureAwait(false);
+                    Broadcast(ChatReplies.TimedOut(member.Nickname), except: null);
                 }
-            }
-            finally
-            {
-                _gate.Release();
             }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            UdpLog.HandlerFailed(_logger, _server?.EndPoint ?? new IPEndPoint(IPAddress.None, 0), e);
+            UdpLog.HandlerFailed(_logger, _endPoint, e);
         }
     }
 

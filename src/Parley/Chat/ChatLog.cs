@@ -48,7 +48,7 @@ internal static partial class ChatLog
     [LoggerMessage(1512, LogLevel.Information, "Telling every member that the server is stopping; members: {Members}")]
     public static partial void TellingStop(ILogger logger, int members);
 
-    [LoggerMessage(1513, LogLevel.Debug, "No wording of the reply fits in the {Bytes} bytes that {RemoteEndPoint} sent: nothing sent")]
+    [LoggerMessage(1513, LogLevel.Debug, "No wording of the reply fits in the {Bytes} bytes that {RemoteEndPoint} may be sent: nothing sent")]
     public static partial void ReplySuppressed(ILogger logger, int bytes, IPEndPoint remoteEndPoint);
 
     [LoggerMessage(1514, LogLevel.Debug, "{Nickname} ({RemoteEndPoint}) asked who is here; members: {Members}, datagrams: {Lines}")]
@@ -59,6 +59,21 @@ internal static partial class ChatLog
 
     [LoggerMessage(1516, LogLevel.Information, "{Nickname} ({RemoteEndPoint}) joined again (a repeated /join): welcome and history sent again")]
     public static partial void Rejoined(ILogger logger, string nickname, IPEndPoint remoteEndPoint);
+
+    [LoggerMessage(1517, LogLevel.Debug, "{RemoteEndPoint} asked to join as '{Nickname}' with {Why}: sent a challenge, to be sent back from that address")]
+    public static partial void Challenged(ILogger logger, IPEndPoint remoteEndPoint, string nickname, string why);
+
+    [LoggerMessage(1518, LogLevel.Warning, "Refused {Refused} joins from {Address} since the last report: it has {Max} members already (--max-members-per-address)")]
+    public static partial void TooManyFromAddress(ILogger logger, IPAddress address, int max, long refused);
+
+    [LoggerMessage(1519, LogLevel.Warning, "Dropped {Dropped} datagrams from {Address} since the last report: its {Members} members together send faster than {Rate} messages a second (--rate-per-address)")]
+    public static partial void AddressRateLimited(ILogger logger, IPAddress address, double rate, int members, long dropped);
+
+    [LoggerMessage(1520, LogLevel.Warning, "Shed {Shed} public messages from {Address} since the last report: {Waiting} datagrams wait to be sent and it holds more than its share (--max-backlog)")]
+    public static partial void Shed(ILogger logger, IPAddress address, int waiting, long shed);
+
+    [LoggerMessage(1521, LogLevel.Warning, "Stopping: {Waiting} datagrams still waiting to be sent after {Timeout} are not sent")]
+    public static partial void StoppedUnsent(ILogger logger, int waiting, string timeout);
 
     [LoggerMessage(1570, LogLevel.Debug, "Joining the chat at {Target} ({EndPoint}) as {Nickname}")]
     public static partial void ClientJoining(ILogger logger, string target, IPEndPoint endPoint, string nickname);

@@ -5,8 +5,9 @@ namespace Parley.Chat;
 
 /// <summary>
 /// Every line the chat server sends (docs/protocol.md, "Chat"). Errors and confirmations come in several
-/// wordings, most helpful first: the server sends the longest one that is no larger than the datagram that caused it
-/// (<see cref="Fit"/>), so that a forged source address can never make it send more than it received.
+/// wordings, most helpful first, down to a few bytes: the server sends the longest one that fits in three times the
+/// datagram that caused it (<see cref="Fit"/>), so that a forged source address can never make it send much more than
+/// it received, and an invalid request is answered however short it is.
 /// </summary>
 internal static class ChatReplies
 {
@@ -36,6 +37,12 @@ internal static class ChatReplies
             1 => "; the last message follows",
             _ => string.Create(CultureInfo.InvariantCulture, $"; the last {history} messages follow"),
         };
+
+    /// <summary>The answer to a <c>/join</c> from an address not yet proven: send this line back, without the <c>? </c>.</summary>
+    public static string Challenge(string nickname, string code) => $"? /join {nickname} {code}";
+
+    public static string[] TooManyFromAddress(int max) =>
+        [$"! too many members from your address: {max} at most", "! too many from your address", "! too many"];
 
     public static string Pong(string token) => token.Length == 0 ? "/pong" : $"/pong {token}";
 
@@ -70,10 +77,10 @@ internal static class ChatReplies
     public static string[] TooLarge(int bytes) =>
         [$"! datagram too large: {bytes} bytes, at most {ChatProtocol.MaxDatagramBytes} per message"];
 
-    public static readonly string[] InvalidUtf8 = ["! not valid UTF-8: send text encoded in UTF-8", "! not valid UTF-8", "! not UTF-8"];
+    public static readonly string[] InvalidUtf8 = ["! not valid UTF-8: send text encoded in UTF-8", "! not valid UTF-8", "! not UTF-8", "! bad"];
 
     public static string[] ControlCharacter(string which) =>
-        [$"! {which} is not allowed: no control characters in chat text", "! control characters are not allowed", "! control character"];
+        [$"! {which} is not allowed: no control characters in chat text", "! control characters are not allowed", "! control character", "! bad"];
 
     public static string[] TooFast(double rate, double burst) =>
     [
@@ -84,7 +91,7 @@ internal static class ChatReplies
 
     public static string[] Full(int max) => [$"! the chat is full: {max} members at most, try again later", "! the chat is full", "! full"];
 
-    public static string[] InvalidNickname(string problem) => [$"! invalid nickname: {problem}", "! invalid nickname", "! bad nick"];
+    public static string[] InvalidNickname(string problem) => [$"! invalid nickname: {problem}", "! invalid nickname", "! bad nick", "! bad"];
 
     public static string[] Taken(string nickname) => [$"! nickname {nickname} is taken: choose another", $"! {nickname} is taken", "! taken"];
 
@@ -100,6 +107,7 @@ internal static class ChatReplies
         $"! unknown command /{word}: the commands are /join, /nick, /who, /msg, /leave, /quit and /ping; start a text with // to send a /",
         $"! unknown command /{word}",
         "! unknown command",
+        "! bad",
     ];
 
     public static string[] MessageTooLong(int maxTextBytes) =>

@@ -6,7 +6,7 @@ namespace Parley.Chat;
 /// </summary>
 /// <param name="Kind">What is asked for.</param>
 /// <param name="Argument">The nickname of <c>/join</c>, <c>/nick</c> and <c>/msg</c>, the token of <c>/ping</c>, the word of an unknown command.</param>
-/// <param name="Text">The text for everyone, or the text of <c>/msg</c>.</param>
+/// <param name="Text">The text for everyone, the text of <c>/msg</c>, or the code of <c>/join NICK CODE</c>.</param>
 internal readonly record struct ChatRequest(ChatRequestKind Kind, string Argument = "", string Text = "")
 {
     public static ChatRequest Parse(string text)
@@ -28,7 +28,7 @@ internal readonly record struct ChatRequest(ChatRequestKind Kind, string Argumen
         var rest = space < 0 ? "" : text[(space + 1)..].Trim(' ');
         return word.ToLowerInvariant() switch
         {
-            "join" => new ChatRequest(ChatRequestKind.Join, rest),
+            "join" => ParseJoin(rest),
             "nick" => new ChatRequest(ChatRequestKind.Nick, rest),
             "who" => new ChatRequest(ChatRequestKind.Who),
             "leave" or "quit" => new ChatRequest(ChatRequestKind.Leave),
@@ -36,6 +36,15 @@ internal readonly record struct ChatRequest(ChatRequestKind Kind, string Argumen
             "msg" => ParseMsg(rest),
             _ => new ChatRequest(ChatRequestKind.Unknown, word),
         };
+    }
+
+    /// <summary><c>/join NICK</c>, or <c>/join NICK CODE</c> answering the server's challenge (see <see cref="JoinChallenge"/>).</summary>
+    private static ChatRequest ParseJoin(string rest)
+    {
+        var space = rest.LastIndexOf(' ');
+        return space > 0 && JoinChallenge.LooksLikeCode(rest[(space + 1)..])
+            ? new ChatRequest(ChatRequestKind.Join, rest[..space].TrimEnd(' '), rest[(space + 1)..])
+            : new ChatRequest(ChatRequestKind.Join, rest);
     }
 
     private static ChatRequest ParseMsg(string rest)

@@ -10,6 +10,7 @@ internal sealed class ChatRoom(int historyLength, int maxMembers)
 {
     private readonly Dictionary<IPEndPoint, ChatMember> _byEndPoint = [];
     private readonly Dictionary<IPAddress, TokenBucket> _departed = [];
+    private readonly Dictionary<IPAddress, int> _membersByAddress = [];
     private readonly Dictionary<string, ChatMember> _byNickname = new(Parley.Chat.Nicknames.Comparer);
     private readonly Queue<string> _history = new();
 
@@ -26,10 +27,14 @@ internal sealed class ChatRoom(int historyLength, int maxMembers)
 
     public ChatMember? Find(string nickname) => _byNickname.GetValueOrDefault(nickname);
 
+    /// <summary>How many members joined from <paramref name="address"/> (any port).</summary>
+    public int MembersFrom(IPAddress address) => _membersByAddress.GetValueOrDefault(address);
+
     public void Add(ChatMember member)
     {
         _byEndPoint.Add(member.EndPoint, member);
         _byNickname.Add(member.Nickname, member);
+        _membersByAddress[member.EndPoint.Address] = MembersFrom(member.EndPoint.Address) + 1;
     }
 
     /// <summary>Removes a member, keeping its rate-limit bucket until it has filled up again.</summary>
@@ -37,6 +42,15 @@ internal sealed class ChatRoom(int historyLength, int maxMembers)
     {
         _byEndPoint.Remove(member.EndPoint);
         _byNickname.Remove(member.Nickname);
+        if (MembersFrom(member.EndPoint.Address) <= 1)
+        {
+            _membersByAddress.Remove(member.EndPoint.Address);
+        }
+        else
+        {
+            _membersByAddress[member.EndPoint.Address]--;
+        }
+
         if (_departed.Count >= maxMembers)
         {
             // A full bucket is the same as a new one: forget those. Past a bound (a flood of joins and leaves from

@@ -1,16 +1,19 @@
 using System.Globalization;
 using System.Text;
+using Parley.Unicode;
 
 namespace Parley.Chat;
 
 /// <summary>
 /// Nicknames: 1 to <see cref="ChatProtocol.MaxNicknameLength"/> code points, each a letter (any script), a decimal
-/// digit, <c>_</c> or <c>-</c>; combining marks may follow a letter, as many scripts need them. Two nicknames are the
-/// same when they are equal ignoring case (<see cref="Comparer"/>).
+/// digit, <c>_</c> or <c>-</c>; combining marks may follow a letter, as many scripts need them. Following the Unicode
+/// identifier rules (UTS #39), a nickname holds no invisible character (Default_Ignorable_Code_Point, a mark repeated
+/// at once), and the letters of one script (or one writing system, as Japanese's); two nicknames are the same when
+/// they look alike: equal after NFKC and case folding, then as confusable skeletons (<see cref="Comparer"/>).
 /// </summary>
 public static class Nicknames
 {
-    /// <summary>Compares nicknames ignoring case, with Unicode simple case folding.</summary>
+    /// <summary>Compares nicknames by what they look like: NFKC, case folding and confusable skeletons (UTS #39).</summary>
     public static StringComparer Comparer { get; } = new NicknameComparer();
 
     /// <summary>The rule in a few words, for messages.</summary>
@@ -32,16 +35,32 @@ public static class Nicknames
         foreach (var rune in candidate.EnumerateRunes())
         {
             count++;
+            if (UnicodeTables.IsDefaultIgnorable(rune.Value))
+            {
+                return $"{Shown(rune)} is invisible and cannot be part of a nickname";
+            }
+
             if (!IsAllowed(rune, previous))
             {
                 return $"'{Shown(rune)}' cannot be part of a nickname: use {Rule}";
             }
 
+            if (previous == rune && IsMark(rune))
+            {
+                // The same mark twice looks like once (UTS #39 section 5.4).
+                return $"the mark {Shown(rune)} is repeated";
+            }
+
             previous = rune;
         }
 
-        return count > ChatProtocol.MaxNicknameLength
-            ? $"a nickname is at most {ChatProtocol.MaxNicknameLength} characters, not {count}"
+        if (count > ChatProtocol.MaxNicknameLength)
+        {
+            return $"a nickname is at most {ChatProtocol.MaxNicknameLength} characters, not {count}";
+        }
+
+        return UnicodeTables.MixedScripts(candidate) is { } scripts
+            ? $"it mixes scripts ({string.Join(" and ", scripts)}): use the letters of one"
             : null;
     }
 
@@ -61,10 +80,13 @@ public static class Nicknames
             or UnicodeCategory.SpacingCombiningMark);
     }
 
+    private static bool IsMark(Rune rune) =>
+        Rune.GetUnicodeCategory(rune) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark;
+
     private static string Shown(Rune rune) => rune.Value switch
     {
         ' ' => "a space",
-        _ when Rune.IsControl(rune) || Rune.IsWhiteSpace(rune) => $"U+{rune.Value:X4}",
+        _ when Rune.IsControl(rune) || Rune.IsWhiteSpace(rune) || IsMark(rune) || UnicodeTables.IsDefaultIgnorable(rune.Value) => $"U+{rune.Value:X4}",
         _ => rune.ToString(),
     };
 }

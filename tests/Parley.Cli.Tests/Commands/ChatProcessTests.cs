@@ -59,6 +59,9 @@ public sealed class ChatProcessTests
         async Task<string> Receive() => Encoding.UTF8.GetString(buffer, 0, await nc.ReceiveAsync(buffer, SocketFlags.None, ct));
 
         await nc.SendAsync("/join netcat\n"u8.ToArray(), SocketFlags.None, ct);
+        var challenge = await Receive();
+        Assert.Matches(@"^\? /join netcat [0-9A-Z]{8}\n$", challenge);
+        await nc.SendAsync(Encoding.UTF8.GetBytes(challenge[2..]), SocketFlags.None, ct);
         Assert.Equal("* you joined as netcat (1 member)\n", await Receive());
         await using var alice = Chat(port, "alice");
         Assert.Equal("* alice joined\n", await Receive());
@@ -261,6 +264,7 @@ public sealed class ChatProcessTests
     [InlineData("serve chat --history -1", "parley: --history: '-1' is not a whole number from 0 to 10000")]
     [InlineData("serve chat --member-timeout soon", "parley: --member-timeout: 'soon' is not a duration: use for example 500ms, 5s, 2m or 1h")]
     [InlineData("serve chat --max-members 0", "parley: --max-members: '0' is not a whole number from 1 to 1000000")]
+    [InlineData("serve chat --max-members-per-address -1", "parley: --max-members-per-address: '-1' is not a whole number from 0 to 1000000")]
     [InlineData("serve chat --allow-stop any", "parley: Unrecognized command or argument '--allow-stop'.")]
     public async Task A_bad_argument_is_one_line_and_exit_code_2(string arguments, string expected)
     {
@@ -302,7 +306,7 @@ public sealed class ChatProcessTests
 
         Assert.Equal(0, serveExit);
         Assert.Equal(0, chatExit);
-        foreach (var option in new[] { "--host", "--port", "--port-tries", "--no-prompt", "--history", "--member-timeout", "--rate", "--max-members", "--log-level" })
+        foreach (var option in new[] { "--host", "--port", "--port-tries", "--no-prompt", "--history", "--member-timeout", "--rate", "--max-members", "--log-level", "--max-members-per-address", "--rate-per-address", "--max-backlog" })
         {
             Assert.Contains(option, serve.StandardOutput, StringComparison.Ordinal);
         }
@@ -315,6 +319,19 @@ public sealed class ChatProcessTests
         Assert.Contains("[default: 9003]", serve.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("[default: 9003]", chat.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("[default: 20]", serve.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_starting_line_shows_the_limits_per_address_and_0_lifts_them()
+    {
+        var ct = TestTimeout.Token();
+        var (server, _) = await ChatServerProcess.StartAsync(ct);
+        var (unlimited, _) = await ChatServerProcess.StartAsync(ct, "--max-members-per-address", "0", "--rate-per-address", "0", "--max-backlog", "0");
+        await using var __ = server;
+        await using var ___ = unlimited;
+
+        await server.WaitForAsync(new Regex("per address 100 messages a second \\(bursts of 200\\), at most 1000 members, 32 per address, backlog 10000 datagrams"), ct, standardError: true);
+        await unlimited.WaitForAsync(new Regex("per address unlimited, at most 1000 members, unlimited per address, backlog unlimited"), ct, standardError: true);
     }
 
     private static int ClosedUdpPort()

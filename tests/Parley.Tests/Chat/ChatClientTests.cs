@@ -138,8 +138,10 @@ public sealed class ChatClientTests
         Assert.Equal(new ChatEvent(ChatEventKind.Message, "<alice> back again"), await Next(bob, ct));
     }
 
-    [Fact]
-    public async Task A_server_that_has_forgotten_the_client_gets_it_back_by_a_new_join()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_server_that_has_forgotten_the_client_gets_it_back_by_a_new_join(bool challenged)
     {
         var ct = TestTimeout.Token();
         using var server = new FakeChatServer();
@@ -150,11 +152,54 @@ public sealed class ChatClientTests
 
         await server.SendAsync("! join first with /join NICK", client, ct);
         Assert.Equal("/join bob", (await server.ReceiveAsync(ct)).Text);
+        if (challenged)
+        {
+            // Joining again, the client proves its address as on the first join.
+            await server.SendAsync("? /join bob ABCDEFGH", client, ct);
+            Assert.Equal("/join bob ABCDEFGH", (await server.ReceiveAsync(ct)).Text);
+        }
+
         await server.SendAsync("* you joined as bob (3 members)", client, ct);
 
         Assert.Equal(ChatEventKind.Rejoining, (await Next(bob, ct)).Kind);
         Assert.Equal("* you joined as bob (3 members)", (await Next(bob, ct)).Text);
         Assert.Equal(ChatEndReason.None, bob.EndReason);
+    }
+
+    [Fact]
+    public async Task The_client_sends_the_servers_challenge_back_and_then_joins()
+    {
+        var ct = TestTimeout.Token();
+        using var server = new FakeChatServer();
+        var joining = Join(server.Port, "bob", ct);
+
+        var (join, client) = await server.ReceiveAsync(ct);
+        await server.SendAsync("? /join bob 7KQ2MX9P", client, ct);
+        var (answer, from) = await server.ReceiveAsync(ct);
+        await server.SendAsync("* you joined as bob (1 member)", client, ct);
+        await using var bob = await joining;
+
+        Assert.Equal("/join bob", join);
+        Assert.Equal("/join bob 7KQ2MX9P", answer);
+        Assert.Equal(client, from);
+        Assert.Equal("* you joined as bob (1 member)", (await Next(bob, ct)).Text);
+    }
+
+    [Fact]
+    public async Task A_challenge_for_another_nickname_is_not_answered()
+    {
+        var ct = TestTimeout.Token();
+        using var server = new FakeChatServer();
+        var joining = Join(server.Port, "bob", ct);
+
+        var (_, client) = await server.ReceiveAsync(ct);
+        await server.SendAsync("? /join mallory 7KQ2MX9P", client, ct);
+        await server.SendAsync("? /join bob 7KQ2MX9P", client, ct);
+        var (answer, _) = await server.ReceiveAsync(ct);
+        await server.SendAsync("* you joined as bob (1 member)", client, ct);
+        await using var bob = await joining;
+
+        Assert.Equal("/join bob 7KQ2MX9P", answer);
     }
 
     [Fact]

@@ -22,8 +22,9 @@ public sealed class ChatLoadTests
                 peers.Add(await chat.JoinAsync($"m{i:000}", ct));
             }
 
-            // Everyone has read the join notices of those after them, so the burst meets empty socket buffers.
-            await Poll.UntilAsync(() => peers.Select((p, i) => p.ReceivedCount == Members - i).All(x => x), "every join notice", TimeSpan.FromSeconds(60));
+            // Everyone has read the join notices of those after them (after the challenge and the welcome), so the
+            // burst meets empty socket buffers.
+            await Poll.UntilAsync(() => peers.Select((p, i) => p.ReceivedCount == Members - i + 1).All(x => x), "every join notice", TimeSpan.FromSeconds(60));
             foreach (var peer in peers)
             {
                 peer.Pending();

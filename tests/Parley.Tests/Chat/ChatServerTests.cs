@@ -47,8 +47,7 @@ public sealed class ChatServerTests
         Assert.Equal("* bye", await bob.ReceiveAsync(ct));
         Assert.Equal(["* bob left"], await alice.DrainAsync(ct));
 
-        await bob.SendAsync("/join bob", ct);
-        Assert.Equal("* you joined as bob (2 members)", await bob.ReceiveAsync(ct));
+        Assert.Equal("* you joined as bob (2 members)", await bob.JoinAsync("/join bob", ct));
         await using var carol = await chat.JoinAsync("carol", ct);
         await carol.SendAsync("/quit", ct);
         Assert.Equal(["* bob joined", "* carol joined", "* carol left"], await alice.DrainAsync(ct));
@@ -142,9 +141,9 @@ public sealed class ChatServerTests
         await alice.DrainAsync(ct);
 
         await using var carol = chat.Peer();
-        await carol.SendAsync("/join carol", ct);
+        var welcome = await carol.JoinAsync("/join carol", ct);
 
-        Assert.Equal(["* you joined as carol (3 members); the last 2 messages follow", "<bob> second", "<alice> third"], await carol.DrainAsync(ct));
+        Assert.Equal(["* you joined as carol (3 members); the last 2 messages follow", "<bob> second", "<alice> third"], [welcome, .. await carol.DrainAsync(ct)]);
     }
 
     [Fact]
@@ -156,8 +155,11 @@ public sealed class ChatServerTests
         await using var nc = chat.Peer();
 
         await nc.SendAsync("hello, anybody there?\n", ct);
-        Assert.Equal("! join first\n"u8.ToArray(), await nc.ReceiveBytesAsync(ct));
+        Assert.Equal("! join first with /join NICK\n"u8.ToArray(), await nc.ReceiveBytesAsync(ct));
         await nc.SendAsync("/join nc_user\n", ct);
+        var challenge = await nc.ReceiveAsync(ct);
+        Assert.Matches(@"^\? /join nc_user [0-9A-Z]{8}\n$", challenge);
+        await nc.SendAsync(challenge[2..], ct);
         Assert.Equal("* you joined as nc_user (2 members)\n"u8.ToArray(), await nc.ReceiveBytesAsync(ct));
         await nc.SendAsync("hi from netcat\n", ct);
         await program.SendAsync("hi from a program", ct);
@@ -184,7 +186,7 @@ public sealed class ChatServerTests
         await second.SendAsync("/join бОРИС", ct);
 
         Assert.Equal("! nickname бОРИС is taken: choose another", await second.ReceiveAsync(ct));
-        Assert.Equal("! taken", await second.ReceiveAsync(ct));
+        Assert.Equal("! nickname бОРИС is taken: choose another", await second.ReceiveAsync(ct));
         Assert.True(chat.Logs.Has("JoinRefused", r => r.Message.Contains("taken by Борис", StringComparison.Ordinal)));
         Assert.Equal(1, chat.Handler.MemberCount);
     }
@@ -193,7 +195,7 @@ public sealed class ChatServerTests
     [InlineData("/join bob smith    ", "! invalid nickname")]
     [InlineData("/join <bob>        ", "! invalid nickname")]
     [InlineData("/join                ", "! usage: /join NICK")]
-    [InlineData("/join abcdefghijklmnopqrstuvwxyz0123456789", "! invalid nickname")]
+    [InlineData("/join abcdefghijklmnopqrstuvwxyz0123456789", "! invalid nickname: a nickname is at most 32 characters, not 36")]
     [InlineData("/join bob!                 ", "! invalid nickname")]
     public async Task Invalid_nicknames_are_refused_with_a_reason(string join, string expected)
     {
@@ -311,11 +313,9 @@ public sealed class ChatServerTests
         // Joining again from a new socket, as a client does: the bucket stays with the address.
         await using var bobAgain = chat.Peer();
         var rejoin = "/join bob".PadRight(64);
-        await bobAgain.SendAsync(rejoin, ct);
-        var refused = await bobAgain.ReceiveAsync(ct);
+        var refused = await bobAgain.JoinAsync(rejoin, ct);
         time.Advance(TimeSpan.FromSeconds(1));
-        await bobAgain.SendAsync(rejoin, ct);
-        var welcome = await bobAgain.ReceiveAsync(ct);
+        var welcome = await bobAgain.JoinAsync(rejoin, ct);
         var toAlice = await alice.DrainAsync(ct);
 
         Assert.Equal("! too fast: messages dropped", refused);
@@ -338,7 +338,7 @@ public sealed class ChatServerTests
         await carol.SendAsync("/join carol", ct);
 
         Assert.Equal("! the chat is full: 2 members at most, try again later", await carol.ReceiveAsync(ct));
-        Assert.Equal("! full", await carol.ReceiveAsync(ct));
+        Assert.Equal("! the chat is full", await carol.ReceiveAsync(ct));
         Assert.True(chat.Logs.Has("JoinRefused", r => r.Message.Contains("full", StringComparison.Ordinal)));
         Assert.Equal(2, chat.Handler.MemberCount);
     }
@@ -362,7 +362,7 @@ public sealed class ChatServerTests
     }
 
     [Fact]
-    public async Task No_reply_to_an_address_that_has_not_joined_is_larger_than_its_datagram()
+    public async Task No_reply_to_an_address_that_has_not_joined_is_larger_than_three_times_its_datagram()
     {
         var ct = TestTimeout.Token();
         await using var chat = LoopbackChat.Start(o => (o.Rate, o.Burst) = (1e6, 1e6));
@@ -385,12 +385,37 @@ public sealed class ChatServerTests
             await member.DrainAsync(ct);
             foreach (var reply in stranger.Pending())
             {
-                Assert.True(Encoding.UTF8.GetByteCount(reply) <= request.Length, $"{reply.Length} bytes answered {request.Length}");
+                Assert.True(Encoding.UTF8.GetByteCount(reply) <= 3 * request.Length, $"{reply.Length} bytes answered {request.Length}");
                 answered++;
             }
         }
 
         Assert.InRange(answered, 34, requests.Count);
+    }
+
+    [Theory]
+    [InlineData(false, "/join tab\there", "! control characters are not allowed")]
+    [InlineData(false, "/join \t", "! control character")]
+    [InlineData(false, "/join \u00FF", "! not valid UTF-8")]
+    [InlineData(false, "/join", "! usage")]
+    [InlineData(true, "/x", "! bad")]
+    [InlineData(true, "a\tb", "! bad")]
+    [InlineData(true, "\u00FF\u00FF", "! bad")]
+    [InlineData(true, "/nick", "! usage")]
+    [InlineData(true, "/msg", "! usage")]
+    [InlineData(true, "/msg z y", "! unknown")]
+    [InlineData(true, "/nick !", "! bad")]
+    public async Task Every_refusal_has_a_wording_for_the_smallest_request_that_causes_it(bool member, string request, string refusal)
+    {
+        // Each character is one byte: ÿ stands for 0xFF, which is never UTF-8.
+        var ct = TestTimeout.Token();
+        await using var chat = LoopbackChat.Start();
+        await using var peer = member ? await chat.JoinAsync("m", ct) : chat.Peer();
+        var bytes = request.Select(c => (byte)c).ToArray();
+
+        await peer.SendAsync(bytes, ct);
+
+        Assert.Equal(refusal, await peer.ReceiveAsync(ct));
     }
 
     [Fact]
@@ -410,7 +435,7 @@ public sealed class ChatServerTests
 
         Assert.Equal("* alice timed out", await bob.ReceiveAsync(ct));
         await alice.SendAsync("is anybody still there?", ct);
-        Assert.Equal("! join first", await alice.ReceiveAsync(ct));
+        Assert.Equal("! join first with /join NICK", await alice.ReceiveAsync(ct));
         Assert.True(chat.Logs.Has("TimedOut", r => r.Message.Contains("alice", StringComparison.Ordinal)));
     }
 

@@ -29,12 +29,18 @@ internal sealed class ChatPeer : IAsyncDisposable
     /// <summary>How many datagrams have arrived so far (read or not).</summary>
     public int ReceivedCount => Volatile.Read(ref _receivedCount);
 
-    public static ChatPeer Open(IPEndPoint server)
+    /// <summary>A peer of <paramref name="server"/>, sending from <paramref name="from"/> (any loopback address) when given.</summary>
+    public static ChatPeer Open(IPEndPoint server, IPAddress? from = null)
     {
         var target = server.Address.Equals(IPAddress.Any) ? new IPEndPoint(IPAddress.Loopback, server.Port)
             : server.Address.Equals(IPAddress.IPv6Any) ? new IPEndPoint(IPAddress.IPv6Loopback, server.Port)
             : server;
         var socket = new Socket(target.AddressFamily, SocketType.Dgram, ProtocolType.Udp) { ReceiveBufferSize = 4 * 1024 * 1024 };
+        if (from is not null)
+        {
+            socket.Bind(new IPEndPoint(from, 0));
+        }
+
         socket.Connect(target);
         return new ChatPeer(socket);
     }
@@ -43,6 +49,26 @@ internal sealed class ChatPeer : IAsyncDisposable
 
     public async Task SendAsync(byte[] datagram, CancellationToken cancellationToken) =>
         await _socket.SendAsync(datagram, SocketFlags.None, cancellationToken);
+
+    /// <summary>
+    /// Sends <paramref name="join"/> (a <c>/join</c> line) and, when the server challenges this address
+    /// (<c>? /join NICK CODE</c>), sends back the line it asks for with the same padding and line ending, as
+    /// <c>parley chat</c> does; returns the answer that follows, or the first answer when it is no challenge.
+    /// </summary>
+    public async Task<string> JoinAsync(string join, CancellationToken cancellationToken)
+    {
+        await SendAsync(join, cancellationToken);
+        var answer = await ReceiveAsync(cancellationToken);
+        if (!answer.StartsWith("? /join ", StringComparison.Ordinal))
+        {
+            return answer;
+        }
+
+        var body = join.TrimEnd('\r', '\n');
+        var padding = new string(' ', body.Length - body.TrimEnd(' ').Length);
+        await SendAsync(answer.TrimEnd('\r', '\n')[2..] + padding + join[body.Length..], cancellationToken);
+        return await ReceiveAsync(cancellationToken);
+    }
 
     /// <summary>The next datagram, as bytes.</summary>
     public async Task<byte[]> ReceiveBytesAsync(CancellationToken cancellationToken) => await _received.Reader.ReadAsync(cancellationToken);

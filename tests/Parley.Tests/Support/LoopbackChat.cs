@@ -38,15 +38,14 @@ internal sealed class LoopbackChat : IAsyncDisposable
         return new LoopbackChat(server, handler, logs, factory);
     }
 
-    /// <summary>A raw UDP peer of this server, not joined yet.</summary>
-    public ChatPeer Peer() => ChatPeer.Open(EndPoint);
+    /// <summary>A raw UDP peer of this server, not joined yet, sending from <paramref name="from"/> when given.</summary>
+    public ChatPeer Peer(IPAddress? from = null) => ChatPeer.Open(EndPoint, from);
 
     /// <summary>A peer that has joined as <paramref name="nickname"/>, its welcome (and any history) read.</summary>
-    public async Task<ChatPeer> JoinAsync(string nickname, CancellationToken cancellationToken)
+    public async Task<ChatPeer> JoinAsync(string nickname, CancellationToken cancellationToken, IPAddress? from = null)
     {
-        var peer = Peer();
-        await peer.SendAsync($"/join {nickname}", cancellationToken);
-        var welcome = await peer.ReceiveAsync(cancellationToken);
+        var peer = Peer(from);
+        var welcome = await peer.JoinAsync($"/join {nickname}", cancellationToken);
         Assert.StartsWith($"* you joined as {nickname} ", welcome, StringComparison.Ordinal);
         return peer;
     }
