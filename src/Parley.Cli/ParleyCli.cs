@@ -15,7 +15,7 @@ internal static class ParleyCli
             "Parley: TCP and UDP echo, identification, authentication and chat servers and clients, and network checks.")
         {
             new System.CommandLine.Help.HelpOption(),
-            new VersionOption(),
+            new VersionOption { Action = new VersionAction() },
         };
         root.Add(ServeCommand.Create(console));
         root.Add(ClientCommand.Create(console));
