@@ -24,12 +24,18 @@ internal static class ParleyCli
         root.Add(AuthAdminCommands.Create(console));
         root.Add(ChatCommand.Create(console));
         root.Add(BenchCommand.Create(console));
+        root.Add(CompletionCommand.Create(console));
         return root;
     }
 
     public static async Task<int> RunAsync(string[] args, CliConsole console)
     {
         var root = Build(console);
+        if (CompletionCommand.IsSuggestion(args))
+        {
+            return CompletionCommand.Suggest(root, args, console);
+        }
+
         var result = root.Parse(args);
         if (result.Errors.Count > 0)
         {
