@@ -25,6 +25,7 @@ internal static class ParleyCli
         root.Add(ChatCommand.Create(console));
         root.Add(BenchCommand.Create(console));
         root.Add(CompletionCommand.Create(console));
+        root.Add(ManCommand.Create(console));
         return root;
     }
 
