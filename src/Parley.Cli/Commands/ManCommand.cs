@@ -11,7 +11,7 @@ internal static class ManCommand
     public static Command Create(CliConsole console)
     {
         var command = new Command("man", "Print the parley(1) manual page, in roff") { Hidden = true };
-        command.SetAction(result =>
+        command.SetAction(_ =>
         {
             // The page shows the built-in defaults, not the ones this shell's PARLEY_* variables would give.
             foreach (var name in System.Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(n => n.StartsWith("PARLEY_", StringComparison.Ordinal)))
@@ -19,7 +19,8 @@ internal static class ManCommand
                 System.Environment.SetEnvironmentVariable(name, null);
             }
 
-            console.Out.Write(ManPage.Generate(result.RootCommandResult.Command));
+            // Every command, not only the part of the tree built to run this one (ParleyCli.Build).
+            console.Out.Write(ManPage.Generate(ParleyCli.Build(console)));
             console.Out.Flush();
             return ExitCodes.Ok;
         });

@@ -1,5 +1,5 @@
-using System.CommandLine;
 using System.Collections;
+using System.CommandLine;
 using System.CommandLine.Help;
 using System.Globalization;
 using System.Text;
