@@ -59,9 +59,11 @@ done
 # measure NAME MODE COMMAND: MODE "direct" runs the command without a shell (hyperfine -N); "shell" runs it in bash
 # (for pipes; hyperfine subtracts the shell's own start). Prints the median in milliseconds.
 measure() {
-  local name=$1 mode=$2 command=$3 options=(--runs "$runs" --warmup 3 --export-json "$out/$name.json" --style none)
+  local name=$1 mode=$2 command=$3
+  local options=(--runs "$runs" --warmup 3 --export-json "$out/$name.json" --style none)
   if [ "$mode" = direct ]; then options+=(-N); else options+=(--shell bash); fi
-  hyperfine "${options[@]}" "$command" > /dev/null
+  hyperfine "${options[@]}" "$command" > /dev/null 2> "$out/$name.err" \
+    || { echo "startup.sh: $command failed:" >&2; cat "$out/$name.err" >&2; exit 1; }
   jq -r '.results[0].median * 1000 | . * 100 | round / 100' "$out/$name.json"
 }
 
@@ -80,6 +82,7 @@ row "--version" "$(measure version-native direct "$native --version")" "$(measur
   "$(measure version-ncat direct "ncat --version")"
 row "--help" "$(measure help-native direct "$native --help")" "$(measure help-jit direct "$jit --help")" \
   "$(measure help-ncat direct "ncat --help")"
+# ncat has no ping: it sends the same line and waits for the server to close, as a script would use it.
 row "ping -c 1 (one probe)" "$(measure ping-native direct "$native ping 127.0.0.1 --port $port -c 1")" \
   "$(measure ping-jit direct "$jit ping 127.0.0.1 --port $port -c 1")" \
   "$(measure ping-ncat shell "printf 'x\n' | ncat 127.0.0.1 $port")"
