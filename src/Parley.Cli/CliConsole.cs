@@ -8,6 +8,11 @@ namespace Parley.Cli;
 /// </summary>
 internal sealed class CliConsole
 {
+    // Spectre.Console's consoles are made at first use: detecting the terminal's capabilities cost every command at
+    // start, and most never draw a table or ask a question (bench/README.md, start-up).
+    private readonly Lazy<IAnsiConsole> _prompts = new(() => AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }));
+    private readonly Lazy<IAnsiConsole> _display = new(() => AnsiConsole.Console);
+
     public required TextReader In { get; init; }
 
     public required Stream StandardOutput { get; init; }
@@ -19,10 +24,18 @@ internal sealed class CliConsole
     public required bool IsInputRedirected { get; init; }
 
     /// <summary>Where questions are asked and answered (on standard error, keyboard in).</summary>
-    public required IAnsiConsole Prompts { get; init; }
+    public IAnsiConsole Prompts
+    {
+        get => _prompts.Value;
+        init => _prompts = new(value);
+    }
 
     /// <summary>Where tables and progress go (standard output).</summary>
-    public required IAnsiConsole Display { get; init; }
+    public IAnsiConsole Display
+    {
+        get => _display.Value;
+        init => _display = new(value);
+    }
 
     public static CliConsole FromSystem()
     {
@@ -34,8 +47,6 @@ internal sealed class CliConsole
             Out = Parley.Cli.StandardOutput.Writer(output),
             Error = Console.Error,
             IsInputRedirected = Console.IsInputRedirected,
-            Prompts = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }),
-            Display = AnsiConsole.Console,
         };
     }
 

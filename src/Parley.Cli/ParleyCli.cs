@@ -7,7 +7,26 @@ namespace Parley.Cli;
 /// <summary>The <c>parley</c> command line: builds the commands, reports usage errors and failures in one line each.</summary>
 internal static class ParleyCli
 {
-    public static Command Build(CliConsole console)
+    /// <summary>The top-level commands, by name, each made only when needed (<see cref="Build"/>).</summary>
+    private static readonly (string Name, Func<CliConsole, Command> Create)[] Commands =
+    [
+        ("serve", ServeCommand.Create),
+        ("client", ClientCommand.Create),
+        ("ping", PingCommand.Create),
+        ("ident", IdentCommands.Admin),
+        ("auth", AuthAdminCommands.Create),
+        ("chat", ChatCommand.Create),
+        ("bench", BenchCommand.Create),
+        ("completion", CompletionCommand.Create),
+        ("man", ManCommand.Create),
+    ];
+
+    /// <summary>
+    /// The command tree, or the part of it that <paramref name="args"/> can reach: the one top-level command they name,
+    /// none for a bare <c>--version</c>. Making every command's options cost each run at start (bench/README.md,
+    /// start-up); help, completion, typos and the man page still see every command.
+    /// </summary>
+    public static Command Build(CliConsole console, string[]? args = null)
     {
         // A plain command named "parley", not RootCommand: that one takes its name from the assembly (Parley.Cli).
         var root = new Command(
@@ -15,21 +34,33 @@ internal static class ParleyCli
             "Parley: TCP and UDP echo, identification, authentication and chat servers and clients, and network checks.")
         {
             new System.CommandLine.Help.HelpOption(),
-            new VersionOption(),
+            new VersionOption { Action = new VersionAction() },
         };
-        root.Add(ServeCommand.Create(console));
-        root.Add(ClientCommand.Create(console));
-        root.Add(PingCommand.Create(console));
-        root.Add(IdentCommands.Admin(console));
-        root.Add(AuthAdminCommands.Create(console));
-        root.Add(ChatCommand.Create(console));
-        root.Add(BenchCommand.Create(console));
+        var wanted = args switch
+        {
+            ["--version"] => "",
+            [var first, ..] when Array.Exists(Commands, c => c.Name == first) => first,
+            _ => null,
+        };
+        foreach (var (name, create) in Commands)
+        {
+            if (wanted is null || wanted == name)
+            {
+                root.Add(create(console));
+            }
+        }
+
         return root;
     }
 
     public static async Task<int> RunAsync(string[] args, CliConsole console)
     {
-        var root = Build(console);
+        var root = Build(console, args);
+        if (CompletionCommand.IsSuggestion(args))
+        {
+            return CompletionCommand.Suggest(root, args, console);
+        }
+
         var result = root.Parse(args);
         if (result.Errors.Count > 0)
         {

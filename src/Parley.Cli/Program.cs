@@ -1,4 +1,8 @@
 using Parley.Cli;
+using Parley.Cli.Hosting;
+
+// Before anything opens a file or socket (Hosting/FileDescriptorLimit.cs).
+FileDescriptorLimit.Raise();
 
 // The echo server and the load generator never block in a socket continuation, so they run those continuations on
 // the I/O thread itself instead of handing each to the thread pool: one thread switch less per read or write

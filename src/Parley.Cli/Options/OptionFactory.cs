@@ -63,7 +63,7 @@ internal static class OptionFactory
         },
     };
 
-    /// <summary>A word from a fixed list, matched ignoring case; the value is given in lower case.</summary>
+    /// <summary>A word from a fixed list, matched ignoring case; the value is given in lower case; shells complete it.</summary>
     public static Option<string> Choice(string name, string description, string defaultValue, params string[] choices) =>
         Choice(name, description, string.Join('|', choices), defaultValue, choices);
 
@@ -72,6 +72,7 @@ internal static class OptionFactory
         Description = description,
         HelpName = helpName,
         DefaultValueFactory = _ => defaultValue,
+        CompletionSources = { choices },
         CustomParser = result =>
         {
             var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";

@@ -15,7 +15,11 @@ namespace Parley.Cli.Sessions;
 /// </summary>
 internal sealed class SessionFile(string path, TextWriter warnings)
 {
-    private const int LockedByOther = 11; // EWOULDBLOCK from flock on Linux: any other error is reported at once
+    // The lock is FileShare.None: flock(2) on Linux and macOS, a sharing mode on Windows. Another holder shows as
+    // EWOULDBLOCK (11 on Linux, 35 on macOS) or ERROR_SHARING_VIOLATION (HRESULT 0x80070020): any other error is
+    // reported at once.
+    private static readonly int LockedByOther =
+        OperatingSystem.IsWindows() ? unchecked((int)0x80070020) : OperatingSystem.IsMacOS() ? 35 : 11;
     private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(10);
 
     public string Path { get; } = System.IO.Path.GetFullPath(path);

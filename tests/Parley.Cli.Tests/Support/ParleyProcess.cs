@@ -28,8 +28,13 @@ internal sealed partial class ParleyProcess : IAsyncDisposable
             Pump(process.StandardError.BaseStream, _stderr));
     }
 
-    public static string Executable { get; } = typeof(ParleyProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-        .Single(a => a.Key == "ParleyExecutable").Value!;
+    /// <summary>
+    /// The program under test: <c>$PARLEY_EXE</c> when set (.ci/run sets it to the native binary for a second run of
+    /// this suite), else the JIT build beside the tests.
+    /// </summary>
+    public static string Executable { get; } = Environment.GetEnvironmentVariable("PARLEY_EXE") is { Length: > 0 } named
+        ? Path.GetFullPath(named)
+        : typeof(ParleyProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ParleyExecutable").Value!;
 
     /// <summary>The temporary folder used as home, configuration and data folder.</summary>
     public string Home { get; }
