@@ -14,14 +14,16 @@ namespace Parley.Cli.Hosting;
 /// (on one core a wake-up per event is a context switch per event); when <c>capacity</c> events already wait, a data
 /// event is dropped and counted, and once the output catches up one warning says how many were not logged. Every other
 /// event (start, listening, connected, disconnected, stop, warnings, errors) wakes the writer at once and is never
-/// dropped, up to a last-resort bound of <see cref="ReserveFactor"/> times the capacity that keeps memory bounded if
-/// the output is stuck for good. <see cref="Emit"/> never blocks. Disposing writes everything still queued, waiting
+/// dropped, up to a last-resort bound of <see cref="Reserve"/> more that keeps memory bounded if the output is stuck
+/// for good. <see cref="Emit"/> never blocks. Disposing writes everything still queued, waiting
 /// as long as the output makes progress, then disposes the inner sink.
 /// </summary>
 internal sealed class BatchingSink : ILogEventSink, IDisposable
 {
     private const int WakeAt = 500;
-    private const int ReserveFactor = 10;
+
+    /// <summary>How many service messages may wait beyond the capacity before even they are dropped and counted.</summary>
+    public const int Reserve = 20_000;
     private static readonly TimeSpan Period = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan StuckAfter = TimeSpan.FromSeconds(2);
     private static readonly MessageTemplate DroppedTemplate =
@@ -40,6 +42,7 @@ internal sealed class BatchingSink : ILogEventSink, IDisposable
     private long _droppedService;
     private long _written;
     private volatile bool _stopping;
+    private volatile bool _disposed;
 
     public BatchingSink(ILogEventSink inner, int capacity)
     {
@@ -55,7 +58,14 @@ internal sealed class BatchingSink : ILogEventSink, IDisposable
     public void Emit(LogEvent logEvent)
     {
         var data = IsDataEvent(logEvent);
-        var limit = data ? _capacity : _capacity * ReserveFactor;
+        if (_disposed)
+        {
+            // Logged after the program said its last word: counted, nothing else can be done with it.
+            Interlocked.Increment(ref data ? ref _droppedData : ref _droppedService);
+            return;
+        }
+
+        var limit = data ? _capacity : _capacity + Reserve;
         if (Volatile.Read(ref _count) >= limit)
         {
             Interlocked.Increment(ref data ? ref _droppedData : ref _droppedService);
@@ -83,14 +93,15 @@ internal sealed class BatchingSink : ILogEventSink, IDisposable
             var now = Interlocked.Read(ref _written);
             if (now == written)
             {
+                _disposed = true;
                 return;
             }
 
             written = now;
         }
 
+        _disposed = true;
         (_inner as IDisposable)?.Dispose();
-        _work.Dispose();
     }
 
     internal static bool IsDataEvent(LogEvent logEvent) =>
@@ -102,7 +113,8 @@ internal sealed class BatchingSink : ILogEventSink, IDisposable
 
     private void Wake()
     {
-        if (Interlocked.Exchange(ref _wakeRequested, 1) == 0)
+        // A plain read first: under a flood the writer is already awake, and no interlocked write is needed.
+        if (Volatile.Read(ref _wakeRequested) == 0 && Interlocked.Exchange(ref _wakeRequested, 1) == 0)
         {
             _work.Release();
         }
@@ -151,9 +163,10 @@ internal sealed class BatchingSink : ILogEventSink, IDisposable
         {
             _inner.Emit(logEvent);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or FormatException)
+        catch (Exception e)
         {
-            // As Serilog's own sinks do: a sink that fails must not take the program down; say so on SelfLog.
+            // As Serilog's own sinks do: an output that fails, for whatever reason, must not take the program down
+            // (an exception escaping this thread would end the process); say so on SelfLog.
             SelfLog.WriteLine("Writing a log event failed: {0}", e);
         }
 

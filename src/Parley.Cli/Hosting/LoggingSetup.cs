@@ -44,17 +44,18 @@ internal static class LoggingSetup
             configuration.WriteTo.Sink(LoggerSinkConfiguration.Wrap(
                 inner => new BatchingSink(new TerminalSafeSink(inner), capacity: 2_000),
                 sink => sink.Console(
-                    restrictedToMinimumLevel: ToSerilog(consoleLevel),
                     outputTemplate: ConsoleTemplate,
                     formatProvider: CultureInfo.InvariantCulture,
                     standardErrorFromLevel: LogEventLevel.Verbose,
-                    theme: ConsoleTheme.None)));
+                    theme: ConsoleTheme.None)),
+                // The level is checked before the queue: events the console will not show must not take its room.
+                restrictedToMinimumLevel: ToSerilog(consoleLevel));
         }
 
         if (settings.File is { } file && settings.Level != MelLogLevel.None)
         {
             configuration.WriteTo.Sink(LoggerSinkConfiguration.Wrap(
-                inner => new BatchingSink(new TerminalSafeSink(inner), capacity: 100_000),
+                inner => new BatchingSink(new TerminalSafeSink(inner), capacity: 20_000),
                 sink =>
                 {
                     if (settings.Format == LogFormat.Json)

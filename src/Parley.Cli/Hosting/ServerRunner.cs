@@ -24,6 +24,7 @@ internal static class ServerRunner
         // server cleanly; one that comes before it listens is kept and acted on as soon as it does.
         using var stop = StopSources.SignalsAndConsole(console.In, console.Error);
         using var loggerFactory = LoggingSetup.Create(logging);
+        stop.BeforeForcedExit = loggerFactory.Dispose;
         await using var server = createServer(loggerFactory);
         try
         {

@@ -1,3 +1,4 @@
+using System.Text;
 using Parley.Shared;
 using Serilog.Core;
 using Serilog.Events;
@@ -24,9 +25,7 @@ internal sealed class TerminalSafeSink(ILogEventSink inner) : ILogEventSink, IDi
             }
         }
 
-        var exception = logEvent.Exception is { } e && TerminalText.HasUnsafe(EscapedException.WithoutLineBreaks(e.ToString()))
-            ? new EscapedException(e)
-            : logEvent.Exception;
+        var exception = logEvent.Exception is { } e && EscapedException.Needed(e) ? new EscapedException(e) : logEvent.Exception;
         if (changed is null && ReferenceEquals(exception, logEvent.Exception))
         {
             inner.Emit(logEvent);
@@ -71,25 +70,43 @@ internal sealed class TerminalSafeSink(ILogEventSink inner) : ILogEventSink, IDi
     }
 
     /// <summary>
-    /// An exception shown with its messages escaped whole and its stack trace's other lines escaped line by line: the
-    /// line breaks of a stack trace are the output's own, a line break inside a message is not.
+    /// An exception shown with every message in it escaped whole (a line break in a message is not the output's, and
+    /// could forge a log line) and its stack traces line by line, in the shape of <see cref="Exception.ToString"/>.
     /// </summary>
     private sealed class EscapedException(Exception original) : Exception(TerminalText.Escape(original.Message))
     {
+        /// <summary>Whether any message in <paramref name="e"/>'s tree, inner and aggregated ones included, is unsafe.</summary>
+        public static bool Needed(Exception e) =>
+            TerminalText.HasUnsafe(e.Message) || Inner(e).Any(Needed);
+
         public override string ToString()
         {
-            var text = original.ToString();
-            for (var e = original; e is not null; e = e.InnerException)
-            {
-                if (e.Message.Length > 0 && TerminalText.HasUnsafe(e.Message))
-                {
-                    text = text.Replace(e.Message, TerminalText.Escape(e.Message), StringComparison.Ordinal);
-                }
-            }
-
-            return string.Join('\n', text.Split('\n').Select(line => TerminalText.Escape(line.TrimEnd('\r'))));
+            var builder = new StringBuilder();
+            Render(original, builder);
+            return builder.ToString();
         }
 
-        public static string WithoutLineBreaks(string text) => text.Replace("\r\n", "", StringComparison.Ordinal).Replace("\n", "", StringComparison.Ordinal);
+        private static IEnumerable<Exception> Inner(Exception e) => e switch
+        {
+            AggregateException aggregate => aggregate.InnerExceptions,
+            { InnerException: { } inner } => [inner],
+            _ => [],
+        };
+
+        private static void Render(Exception e, StringBuilder builder)
+        {
+            builder.Append(e.GetType().FullName).Append(": ").Append(TerminalText.Escape(e.Message));
+            foreach (var inner in Inner(e))
+            {
+                builder.Append("\n ---> ");
+                Render(inner, builder);
+                builder.Append("\n   --- End of inner exception stack trace ---");
+            }
+
+            foreach (var line in (e.StackTrace ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                builder.Append('\n').Append(TerminalText.Escape(line.TrimEnd('\r')));
+            }
+        }
     }
 }

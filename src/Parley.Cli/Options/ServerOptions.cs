@@ -17,11 +17,25 @@ internal sealed class ServerOptions
 
     private readonly Option<Duration?> _idleTimeout;
 
-    private readonly Option<int> _maxConnections = OptionFactory.Int(
-        "--max-connections",
-        "The most clients connected at once; beyond it a new connection is refused at once (counted, logged at most once a second per address); 0 = unlimited; "
-        + "the default is what the open-file limit leaves free at start, less a tenth of the limit (at least 128), so that the server never runs out of descriptors",
-        Hosting.DescriptorLimit.DefaultMaxConnections(Hosting.DescriptorLimit.OpenFiles(), Hosting.DescriptorLimit.InUse()), 0, int.MaxValue);
+    // No default value on the option itself: it depends on this process's open-file limit, so it is worked out when
+    // the server starts, and --help and the man page say how rather than show one machine's number.
+    private readonly Option<int?> _maxConnections = new("--max-connections")
+    {
+        Description = "The most clients connected at once; beyond it a new connection is refused at once (counted, logged at most once a second per address); 0 = unlimited "
+            + "(default: what the open-file limit leaves free at start, less a tenth of the limit, at least 128, so that the server never runs out of descriptors)",
+        HelpName = "n",
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n))
+            {
+                return n;
+            }
+
+            result.AddError($"--max-connections: '{text}' is not a whole number from 0 to {int.MaxValue}");
+            return null;
+        },
+    };
 
     private readonly Option<int> _maxPerAddress;
 
@@ -92,7 +106,8 @@ internal sealed class ServerOptions
             Transform = Tls.Read(result, address),
             StopPolicy = Enum.Parse<StopPolicy>(result.GetValue(_allowStop)!, ignoreCase: true),
             IdleTimeout = result.GetValue(_idleTimeout)?.Value,
-            MaxConnections = result.GetValue(_maxConnections),
+            MaxConnections = result.GetValue(_maxConnections)
+                ?? Hosting.DescriptorLimit.DefaultMaxConnections(Hosting.DescriptorLimit.OpenFiles(), Hosting.DescriptorLimit.InUse()),
             MaxConnectionsPerAddress = result.GetValue(_maxPerAddress),
             Refusal = _refusal,
         };

@@ -2,8 +2,10 @@ namespace Parley.Hosting;
 
 /// <summary>
 /// The event ids of the data events (bytes, messages or datagrams received and sent), the lab's per-read service
-/// messages. A log pipeline batches these and, when its output does not keep up, drops and counts them; every other
-/// event (start, listening, connected, disconnected, stop, warnings, errors) it keeps.
+/// messages, and of the other events that come once per datagram and that any sender can cause at will, whatever their
+/// level (a chat message relayed, a join refused, a datagram rejected): a flood of those must not crowd out the rest. A
+/// log pipeline batches these and, when its output does not keep up, drops and counts them; every other event (start,
+/// listening, connected, disconnected, stop, warnings, errors) it keeps.
 /// </summary>
 public static class DataEvents
 {
@@ -14,6 +16,8 @@ public static class DataEvents
         1350, 1351, 1370, 1371, // dialog server and client: message type and size (Dialog.DialogLog)
         1557, 1558, // UDP servers (chat): datagrams received and sent (Udp.UdpLog)
         1573, 1574, // chat client: datagrams sent and received (Chat.ChatLog)
+        1504, 1505, 1506, 1507, 1508, 1514, 1515, 1517, // chat server: once per datagram, from anyone (Chat.ChatLog)
+        1357, // dialog: a message echoed (Dialog.DialogLog)
     ];
 
     /// <summary>Whether the event with id <paramref name="eventId"/> is a data event.</summary>

@@ -10,7 +10,7 @@ public sealed class CompletionProcessTests
 {
     [Theory]
     [InlineData("se", "serve")]
-    [InlineData("serve echo --fr", "--framing")]
+    [InlineData("serve echo --fr", "--frame-timeout --framing")]
     [InlineData("serve echo --framing ''", "length line")]
     [InlineData("client --log-level w", "warning")]
     [InlineData("completion p", "powershell")]

@@ -61,6 +61,47 @@ public sealed class BatchingSinkTests
     }
 
     [Fact]
+    public async Task Service_messages_past_the_last_resort_reserve_are_dropped_and_reported_as_an_error()
+    {
+        var inner = new CapturingSink { Gate = new ManualResetEventSlim(false) };
+        var sink = new BatchingSink(inner, capacity: 10);
+        var total = 10 + BatchingSink.Reserve + 500;
+
+        await Task.Run(() =>
+        {
+            for (var i = 0; i < total; i++)
+            {
+                sink.Emit(Event(1002, i));
+            }
+        }).WaitAsync(TimeSpan.FromSeconds(30));
+        inner.Gate.Set();
+        sink.Dispose();
+
+        var error = Assert.Single(inner.Events, e => e.Level == LogEventLevel.Error);
+        var kept = inner.Events.Count(e => e.Level == LogEventLevel.Information);
+        Assert.Equal(total - kept, (long)((ScalarValue)error.Properties["Dropped"]).Value!);
+        Assert.InRange(kept, BatchingSink.Reserve, BatchingSink.Reserve + 11);
+    }
+
+    [Fact]
+    public async Task Events_from_many_threads_at_once_are_each_written_once()
+    {
+        var inner = new CapturingSink();
+        var sink = new BatchingSink(inner, capacity: 1_000_000);
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(t => Task.Run(() =>
+        {
+            for (var i = 0; i < 5_000; i++)
+            {
+                sink.Emit(Event(i % 2 == 0 ? 1100 : 1002, (t * 5_000) + i));
+            }
+        }))).WaitAsync(TimeSpan.FromSeconds(30));
+        sink.Dispose();
+
+        Assert.Equal(Enumerable.Range(0, 40_000), inner.Events.Select(N).Order());
+    }
+
+    [Fact]
     public void Nothing_is_dropped_while_the_output_keeps_up_and_order_is_kept()
     {
         var inner = new CapturingSink();

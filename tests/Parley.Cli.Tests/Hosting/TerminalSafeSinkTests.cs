@@ -53,6 +53,28 @@ public sealed class TerminalSafeSinkTests
     }
 
     [Fact]
+    public void An_exception_whose_message_holds_only_a_line_break_cannot_forge_a_log_line()
+    {
+        var text = Render(Event("x", Thrown(new InvalidOperationException("bad name 'x\n00:00:00.000 INF forged'"))),
+            new MessageTemplateTextFormatter("{Exception}", CultureInfo.InvariantCulture));
+
+        Assert.DoesNotContain("\n00:00:00.000", text, StringComparison.Ordinal);
+        Assert.Contains("bad name 'x\\n00:00:00.000 INF forged'", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_message_of_an_aggregate_exception_is_escaped()
+    {
+        var aggregate = new AggregateException(new IOException("first"), new IOException("second\r\n00:00:00.000 INF forged"));
+
+        var text = Render(Event("x", aggregate), new MessageTemplateTextFormatter("{Exception}", CultureInfo.InvariantCulture));
+
+        Assert.DoesNotContain("\n00:00:00.000", text, StringComparison.Ordinal);
+        Assert.Contains("second\\r\\n00:00:00.000 INF forged", text, StringComparison.Ordinal);
+        Assert.Contains("first", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_event_with_nothing_to_escape_passes_through_as_it_is()
     {
         var inner = new Capture();
@@ -61,6 +83,18 @@ public sealed class TerminalSafeSinkTests
         new TerminalSafeSink(inner).Emit(logEvent);
 
         Assert.Same(logEvent, inner.Last);
+    }
+
+    private static Exception Thrown(Exception e)
+    {
+        try
+        {
+            throw e;
+        }
+        catch (Exception thrown)
+        {
+            return thrown;
+        }
     }
 
     private static LogEvent Event(string name, Exception? exception = null) =>

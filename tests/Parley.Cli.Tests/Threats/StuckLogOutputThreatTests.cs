@@ -17,7 +17,8 @@ public sealed class StuckLogOutputThreatTests
     {
         var ct = TestTimeout.Token(TimeSpan.FromSeconds(120));
         // bash gives parley a standard error whose reader (sleep) never reads: 64 KiB fill it after a few hundred lines,
-        // and the log writer's queue (10,000 events) after about 5,000 connections, where the server used to stop.
+        // and the old log writer's queue (10,000 events, which then blocked) after about 5,000 connections, where the
+        // server used to stop accepting.
         await using var server = ParleyProcess.StartInShell("exec {parley} 2> >(exec sleep 120 > /dev/null 2>&1)",
             "serve", "echo", "--host", "127.0.0.1", "--port", "0");
         var port = await server.WaitForListeningPortAsync(ct);
