@@ -20,15 +20,23 @@ internal static class ServeCommand
 
     private static Command Echo(CliConsole console)
     {
-        var command = new Command("echo", "TCP echo server: sends every byte back; lines 'exit' and 'stop' are commands (default port 9000)");
+        var command = new Command(
+            "echo", "TCP echo server: sends every byte back; lines 'exit' and 'stop' are commands (default port 9000); with --udp, RFC 862 over UDP");
         var server = new ServerOptions(9000);
         var modes = new EchoModeOptions("Plain RFC 862 echo: no commands at all");
         var chunk = OptionFactory.Int("--chunk-size", "Read from each client in portions of at most this many bytes", 1024, 1, 16 * 1024 * 1024, "bytes");
         server.AddTo(command);
         modes.AddTo(command);
         command.Add(chunk);
+        var udp = new UdpEchoServe();
+        udp.AddTo(command);
         command.SetAction(result =>
         {
+            if (udp.IsOn(result))
+            {
+                return udp.RunAsync(result, server, console);
+            }
+
             var options = server.Read(result, console);
             var echo = new EchoOptions
             {
