@@ -151,7 +151,7 @@ internal static class PingJson
         writer.WriteEndObject();
     }
 
-    private static void Nullable(Utf8JsonWriter writer, string name, TimeSpan? time)
+    internal static void Nullable(Utf8JsonWriter writer, string name, TimeSpan? time)
     {
         if (time is { } t)
         {
@@ -163,7 +163,7 @@ internal static class PingJson
         }
     }
 
-    private static void Nullable(Utf8JsonWriter writer, string name, IPEndPoint? endPoint)
+    internal static void Nullable(Utf8JsonWriter writer, string name, IPEndPoint? endPoint)
     {
         if (endPoint is not null)
         {
@@ -176,9 +176,9 @@ internal static class PingJson
     }
 
     /// <summary>Milliseconds to the microsecond.</summary>
-    private static double Ms(TimeSpan time) => Math.Round(time.TotalMilliseconds, 3);
+    internal static double Ms(TimeSpan time) => Math.Round(time.TotalMilliseconds, 3);
 
-    private static string Write(Action<Utf8JsonWriter> body)
+    internal static string Write(Action<Utf8JsonWriter> body)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, Indented))

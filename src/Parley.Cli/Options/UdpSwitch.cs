@@ -50,6 +50,9 @@ internal sealed class UdpSwitch
         command.Validators.Add(Validate);
     }
 
+    /// <summary>The <c>--udp</c> option itself.</summary>
+    public Option<bool> Option => _udp;
+
     public bool IsOn(ParseResult result) => result.GetValue(_udp);
 
     private void Validate(CommandResult result)
