@@ -141,10 +141,20 @@ public sealed class UdpPinger
         }
 
         using var stopReceiving = new CancellationTokenSource();
+        using var stopSending = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var receiving = unusable is null ? ReceiveLoopAsync(socket, target, tally, observed, stopReceiving.Token) : Task.CompletedTask;
+        var sending = SendLoopAsync(socket, target, count, unusable, tally, observed, stopSending.Token);
         try
         {
-            await SendLoopAsync(socket, target, count, unusable, tally, observed, cancellationToken).ConfigureAwait(false);
+            if (await Task.WhenAny(sending, receiving).ConfigureAwait(false) == receiving && receiving.IsFaulted)
+            {
+                // The observer failed on a reply (standard output closed, say): stop sending, and let that failure end the run.
+                await stopSending.CancelAsync().ConfigureAwait(false);
+                await sending.ContinueWith(static t => _ = t.Exception, CancellationToken.None,
+                    TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+            }
+
+            await sending.ConfigureAwait(false);
         }
         finally
         {
