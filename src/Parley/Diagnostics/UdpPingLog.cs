@@ -21,10 +21,10 @@ internal static partial class UdpPingLog
     [LoggerMessage(1824, LogLevel.Information, "Another copy of the reply to probe {Sequence} from {EndPoint}: a duplicate")]
     public static partial void Duplicate(ILogger logger, int sequence, IPEndPoint endPoint);
 
-    [LoggerMessage(1825, LogLevel.Warning, "Corrupted reply: {Problem}")]
+    [LoggerMessage(1825, LogLevel.Information, "Corrupted reply: {Problem}")]
     public static partial void Corrupted(ILogger logger, string problem);
 
-    [LoggerMessage(1826, LogLevel.Warning, "Foreign datagram: {Problem}")]
+    [LoggerMessage(1826, LogLevel.Information, "Foreign datagram: {Problem}")]
     public static partial void Foreign(ILogger logger, string problem);
 
     [LoggerMessage(1827, LogLevel.Information, "UDP ping of {Target} {Ending}: {Sent} sent, {Received} received, {Lost} lost, {Late} late, {Duplicates} duplicates, {Reordered} reordered, {Corrupted} corrupted, {Foreign} foreign")]
