@@ -15,13 +15,7 @@ internal static class UdpPingJson
     {
         var ping = report.Ping;
         Settings(writer, ping.Host, ping.Port, options);
-        writer.WriteStartArray("addresses");
-        foreach (var address in ping.Addresses)
-        {
-            writer.WriteStringValue(address.ToString());
-        }
-
-        writer.WriteEndArray();
+        PingJson.Addresses(writer, ping.Addresses);
         writer.WriteStartArray("probes");
         foreach (var probe in report.Probes)
         {
@@ -37,16 +31,7 @@ internal static class UdpPingJson
     public static string Failure(string host, int port, UdpPingOptions options, ConnectException error) => PingJson.Write(writer =>
     {
         Settings(writer, host, port, options);
-        writer.WriteStartArray("addresses");
-        writer.WriteEndArray();
-        writer.WriteStartArray("probes");
-        writer.WriteEndArray();
-        writer.WriteNull("summary");
-        writer.WriteStartObject("error");
-        writer.WriteString("status", error.Failure == ConnectFailure.UnknownHost ? "unknown-host" : "error");
-        writer.WriteString("message", error.Message);
-        writer.WriteString("hint", error.Hint);
-        writer.WriteEndObject();
+        PingJson.FailureBody(writer, error.Failure == ConnectFailure.UnknownHost ? "unknown-host" : "error", error.Message, error.Hint);
     });
 
     private static void Settings(Utf8JsonWriter writer, string host, int port, UdpPingOptions options)

@@ -101,7 +101,7 @@ internal sealed class UdpPingTally(long runId, int size, TimeSpan replyTimeout, 
         if (slot.Copies++ > 0)
         {
             _duplicates++;
-            return new UdpPingEvent { Kind = UdpPingEventKind.Duplicate, Sequence = sequence, From = from, Bytes = datagram.Length, RoundTrip = roundTrip };
+            return Reply(UdpPingEventKind.Duplicate, sequence, from, datagram.Length, roundTrip, reordered: false, probe: null);
         }
 
         // RFC 4737: a packet whose sequence number is lower than one already received is reordered.
@@ -120,16 +120,7 @@ internal sealed class UdpPingTally(long runId, int size, TimeSpan replyTimeout, 
             _late++;
             _unrepliedLosses -= slot.Result?.Status == ProbeStatus.NoEcho ? 1 : 0;
             slot.LateRoundTrip = roundTrip;
-            return new UdpPingEvent
-            {
-                Kind = UdpPingEventKind.Late,
-                Sequence = sequence,
-                From = from,
-                Bytes = datagram.Length,
-                RoundTrip = roundTrip,
-                Reordered = reordered,
-                Probe = lost?.Probe,
-            };
+            return Reply(UdpPingEventKind.Late, sequence, from, datagram.Length, roundTrip, reordered, lost?.Probe);
         }
 
         slot.Result = new ProbeResult
@@ -143,16 +134,7 @@ internal sealed class UdpPingTally(long runId, int size, TimeSpan replyTimeout, 
         };
         Pending--;
         Jitter(roundTrip);
-        return new UdpPingEvent
-        {
-            Kind = UdpPingEventKind.Answered,
-            Sequence = sequence,
-            From = from,
-            Bytes = datagram.Length,
-            RoundTrip = roundTrip,
-            Reordered = reordered,
-            Probe = slot.Result,
-        };
+        return Reply(UdpPingEventKind.Answered, sequence, from, datagram.Length, roundTrip, reordered, slot.Result);
     }
 
     /// <summary>Every probe whose reply timeout has passed by <paramref name="now"/> without a reply, now lost.</summary>
@@ -230,6 +212,18 @@ internal sealed class UdpPingTally(long runId, int size, TimeSpan replyTimeout, 
     private string NoReplyMessage => $"no reply within {Durations.Format(replyTimeout)}";
 
     private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * time.TimestampFrequency);
+
+    private static UdpPingEvent Reply(
+        UdpPingEventKind kind, int sequence, IPEndPoint from, int bytes, TimeSpan roundTrip, bool reordered, ProbeResult? probe) => new()
+        {
+            Kind = kind,
+            Sequence = sequence,
+            From = from,
+            Bytes = bytes,
+            RoundTrip = roundTrip,
+            Reordered = reordered,
+            Probe = probe,
+        };
 
     private UdpPingEvent Corrupted(IPEndPoint from, int sequence, int bytes, string what)
     {
