@@ -24,6 +24,7 @@ public sealed class UdpPinger
     private readonly Lock _lock = new();
     private TaskCompletionSource? _allSettled;
     private bool _warmingUp;
+    private int _running;
 
     /// <summary>Creates a pinger of <paramref name="host"/> on <paramref name="port"/>.</summary>
     public UdpPinger(string host, int port, UdpPingOptions options, ILogger? logger = null, TimeProvider? timeProvider = null)
@@ -56,8 +57,27 @@ public sealed class UdpPinger
     /// <param name="observed">Called for every probe settled and every datagram received, one call at a time.</param>
     /// <param name="cancellationToken">Ends the run.</param>
     /// <exception cref="ConnectException">The host name does not resolve (<see cref="ConnectFailure.UnknownHost"/>).</exception>
+    /// <exception cref="InvalidOperationException">A run of this pinger is going on: one at a time.</exception>
     public async Task<UdpPingReport> RunAsync(
         Action<IReadOnlyList<IPAddress>>? resolved = null, Action<UdpPingEvent>? observed = null, CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _running, 1) != 0)
+        {
+            throw new InvalidOperationException("A run of this pinger is going on: one at a time.");
+        }
+
+        try
+        {
+            return await RunOnceAsync(resolved, observed, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref _running, 0);
+        }
+    }
+
+    private async Task<UdpPingReport> RunOnceAsync(
+        Action<IReadOnlyList<IPAddress>>? resolved, Action<UdpPingEvent>? observed, CancellationToken cancellationToken)
     {
         IReadOnlyList<IPAddress> addresses = [];
         var tally = new UdpPingTally(Random.Shared.NextInt64(), _options.Size, _options.ReplyTimeout, _port, _time);
