@@ -46,7 +46,8 @@ public sealed class UdpProcessTests
     public async Task The_udp_echo_stops_on_a_signal(string signal, string named)
     {
         var ct = TestTimeout.Token();
-        await using var server = ParleyProcess.Start("serve", "echo", "--udp", "--port", "0", "--host", "127.0.0.1");
+        // --raw is accepted with --udp: the UDP echo is plain RFC 862 anyway.
+        await using var server = ParleyProcess.Start("serve", "echo", "--udp", "--raw", "--port", "0", "--host", "127.0.0.1");
         await server.WaitForListeningPortAsync(ct);
 
         server.Signal(signal);
@@ -153,6 +154,24 @@ public sealed class UdpProcessTests
         Assert.Contains($"probe=1: nothing listens on UDP port {port} there\n", ping.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("2 probes sent, 0 received, 2 lost (100% loss)", ping.StandardOutput, StringComparison.Ordinal);
         Assert.Contains($"2 lost to port unreachable: the host answered that no program receives on UDP port {port} (ICMP port unreachable)", ping.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_host_is_one_line_and_in_json_an_error_for_scripts()
+    {
+        var ct = TestTimeout.Token();
+
+        var (exit, ping) = await ParleyProcess.RunAsync("", ct, "ping", "--udp", "no-such-host.invalid", "-c", "1");
+        var (jsonExit, json) = await ParleyProcess.RunAsync("", ct, "ping", "--udp", "no-such-host.invalid", "-c", "1", "--json");
+        await using var _ = ping;
+        await using var __ = json;
+
+        Assert.Equal((1, 1), (exit, jsonExit));
+        Assert.StartsWith("parley: cannot connect to no-such-host.invalid:9000: unknown host no-such-host.invalid", EchoProcessTests.ErrorLine(ping), StringComparison.Ordinal);
+        using var document = JsonDocument.Parse(json.StandardOutput);
+        Assert.Equal("unknown-host", document.RootElement.GetProperty("error").GetProperty("status").GetString());
+        Assert.Equal("udp", document.RootElement.GetProperty("transport").GetString());
+        Assert.Equal(JsonValueKind.Null, document.RootElement.GetProperty("summary").ValueKind);
     }
 
     [Theory]
