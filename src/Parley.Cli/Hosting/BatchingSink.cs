@@ -1,31 +1,44 @@
 using System.Collections.Concurrent;
+using Parley.Hosting;
 using Serilog.Core;
 using Serilog.Debugging;
 using Serilog.Events;
+using Serilog.Parsing;
 
 namespace Parley.Cli.Hosting;
 
 /// <summary>
-/// Hands log events to one writer thread in batches, so that logging every data event does not cost the network code a
-/// thread wake-up per event (what an async sink that signals its thread for each event does; on one core that is a
-/// context switch per event). <see cref="Emit"/> only enqueues a Debug or Trace event; the writer wakes every
-/// <see cref="Period"/>, or at once when <see cref="WakeAt"/> events wait or an event of Information or above arrives,
-/// and writes all that are queued, in order. When the queue holds its capacity, Emit waits
-/// for room: an event is never dropped. Disposing writes everything still queued, then disposes the inner sink.
+/// Hands log events to one writer thread, so that the network code never waits on a log output: a console, a pipe
+/// nobody reads or a slow disk. Events are batched by kind, not by level. Data events (<see cref="DataEvents"/>) are
+/// queued without waking the writer, which takes them every <see cref="Period"/> or once <see cref="WakeAt"/> wait
+/// (on one core a wake-up per event is a context switch per event); when <c>capacity</c> events already wait, a data
+/// event is dropped and counted, and once the output catches up one warning says how many were not logged. Every other
+/// event (start, listening, connected, disconnected, stop, warnings, errors) wakes the writer at once and is never
+/// dropped, up to a last-resort bound of <see cref="ReserveFactor"/> times the capacity that keeps memory bounded if
+/// the output is stuck for good. <see cref="Emit"/> never blocks. Disposing writes everything still queued, waiting
+/// as long as the output makes progress, then disposes the inner sink.
 /// </summary>
 internal sealed class BatchingSink : ILogEventSink, IDisposable
 {
-    private const int WakeAt = 1000;
+    private const int WakeAt = 500;
+    private const int ReserveFactor = 10;
     private static readonly TimeSpan Period = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan StuckAfter = TimeSpan.FromSeconds(2);
+    private static readonly MessageTemplate DroppedTemplate =
+        new MessageTemplateParser().Parse("{Dropped} data events were not logged: the log output did not keep up");
+    private static readonly MessageTemplate DroppedServiceTemplate =
+        new MessageTemplateParser().Parse("{Dropped} service messages were not logged: the log output has been stuck");
 
     private readonly ILogEventSink _inner;
     private readonly int _capacity;
     private readonly ConcurrentQueue<LogEvent> _queue = new();
     private readonly SemaphoreSlim _work = new(0);
-    private readonly ManualResetEventSlim _room = new(true);
     private readonly Thread _writer;
     private int _count;
     private int _wakeRequested;
+    private long _droppedData;
+    private long _droppedService;
+    private long _written;
     private volatile bool _stopping;
 
     public BatchingSink(ILogEventSink inner, int capacity)
@@ -36,21 +49,22 @@ internal sealed class BatchingSink : ILogEventSink, IDisposable
         _writer.Start();
     }
 
+    /// <summary>Data events dropped so far because the output did not keep up.</summary>
+    public long DroppedDataEvents => Interlocked.Read(ref _droppedData);
+
     public void Emit(LogEvent logEvent)
     {
-        while (Volatile.Read(ref _count) >= _capacity && !_stopping)
+        var data = IsDataEvent(logEvent);
+        var limit = data ? _capacity : _capacity * ReserveFactor;
+        if (Volatile.Read(ref _count) >= limit)
         {
-            // Full: block the caller until the writer has made room (never drop), waking it in case it sleeps.
-            _room.Reset();
+            Interlocked.Increment(ref data ? ref _droppedData : ref _droppedService);
             Wake();
-            _room.Wait(Period);
+            return;
         }
 
         _queue.Enqueue(logEvent);
-
-        // Service messages (Information and up) are few and a person may be watching for them: written at once.
-        // Debug and Trace are the per-read data events: those are batched.
-        if (Interlocked.Increment(ref _count) >= WakeAt || logEvent.Level >= LogEventLevel.Information)
+        if (Interlocked.Increment(ref _count) >= WakeAt || !data)
         {
             Wake();
         }
@@ -60,11 +74,31 @@ internal sealed class BatchingSink : ILogEventSink, IDisposable
     {
         _stopping = true;
         _work.Release();
-        _writer.Join();
+
+        // Wait while the output makes progress; an output stuck for good (a pipe nobody reads) must not keep the
+        // program from exiting, so give up once nothing has been written for StuckAfter.
+        var written = Interlocked.Read(ref _written);
+        while (!_writer.Join(StuckAfter))
+        {
+            var now = Interlocked.Read(ref _written);
+            if (now == written)
+            {
+                return;
+            }
+
+            written = now;
+        }
+
         (_inner as IDisposable)?.Dispose();
         _work.Dispose();
-        _room.Dispose();
     }
+
+    internal static bool IsDataEvent(LogEvent logEvent) =>
+        logEvent.Properties.TryGetValue("EventId", out var value)
+        && value is StructureValue structure
+        && structure.Properties.Count > 0
+        && structure.Properties[0] is { Name: "Id", Value: ScalarValue { Value: int id } }
+        && DataEvents.Contains(id);
 
     private void Wake()
     {
@@ -93,19 +127,36 @@ internal sealed class BatchingSink : ILogEventSink, IDisposable
     {
         while (_queue.TryDequeue(out var logEvent))
         {
-            try
-            {
-                _inner.Emit(logEvent);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or FormatException)
-            {
-                // As Serilog's own sinks do: a sink that fails must not take the program down; say so on SelfLog.
-                SelfLog.WriteLine("Writing a log event failed: {0}", e);
-            }
-
+            Write(logEvent);
             Interlocked.Decrement(ref _count);
         }
 
-        _room.Set();
+        // Caught up: say once how many were left out, after what was kept, so the lines stay in order.
+        ReportDropped(ref _droppedService, LogEventLevel.Error, DroppedServiceTemplate);
+        ReportDropped(ref _droppedData, LogEventLevel.Warning, DroppedTemplate);
+    }
+
+    private void ReportDropped(ref long counter, LogEventLevel level, MessageTemplate template)
+    {
+        var dropped = Interlocked.Exchange(ref counter, 0);
+        if (dropped > 0)
+        {
+            Write(new LogEvent(DateTimeOffset.Now, level, null, template, [new LogEventProperty("Dropped", new ScalarValue(dropped))]));
+        }
+    }
+
+    private void Write(LogEvent logEvent)
+    {
+        try
+        {
+            _inner.Emit(logEvent);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or FormatException)
+        {
+            // As Serilog's own sinks do: a sink that fails must not take the program down; say so on SelfLog.
+            SelfLog.WriteLine("Writing a log event failed: {0}", e);
+        }
+
+        Interlocked.Increment(ref _written);
     }
 }

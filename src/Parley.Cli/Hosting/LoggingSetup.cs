@@ -13,9 +13,10 @@ namespace Parley.Cli.Hosting;
 
 /// <summary>
 /// Builds the logger factory: Microsoft.Extensions.Logging in front (what the library logs to), Serilog behind it
-/// writing to standard error and, with <c>--log-file</c>, to a size-rolled file. Both sinks are written by a
-/// <see cref="BatchingSink"/> thread, block rather than drop when full, and are flushed when the factory is disposed,
-/// so nothing logged is lost at exit.
+/// writing to standard error and, with <c>--log-file</c>, to a size-rolled file. Both outputs are written by a
+/// <see cref="BatchingSink"/> thread, so the network code never waits on them (data events are dropped and counted
+/// when an output does not keep up; no other event is), behind a <see cref="TerminalSafeSink"/> that escapes what came
+/// from the network; they are flushed when the factory is disposed.
 /// </summary>
 internal static class LoggingSetup
 {
@@ -41,7 +42,7 @@ internal static class LoggingSetup
         if (consoleLevel != MelLogLevel.None)
         {
             configuration.WriteTo.Sink(LoggerSinkConfiguration.Wrap(
-                inner => new BatchingSink(inner, capacity: 10_000),
+                inner => new BatchingSink(new TerminalSafeSink(inner), capacity: 2_000),
                 sink => sink.Console(
                     restrictedToMinimumLevel: ToSerilog(consoleLevel),
                     outputTemplate: ConsoleTemplate,
@@ -53,7 +54,7 @@ internal static class LoggingSetup
         if (settings.File is { } file && settings.Level != MelLogLevel.None)
         {
             configuration.WriteTo.Sink(LoggerSinkConfiguration.Wrap(
-                inner => new BatchingSink(inner, capacity: 100_000),
+                inner => new BatchingSink(new TerminalSafeSink(inner), capacity: 100_000),
                 sink =>
                 {
                     if (settings.Format == LogFormat.Json)

@@ -20,6 +20,9 @@ internal static class ServerRunner
     /// <summary>Runs the server made by <paramref name="createServer"/>.</summary>
     public static async Task<int> RunAsync(CliConsole console, LoggingSettings logging, Func<ILoggerFactory, IServer> createServer)
     {
+        // Stop sources before the first log line: Ctrl+C, SIGTERM or stop at any moment after the questions stops the
+        // server cleanly; one that comes before it listens is kept and acted on as soon as it does.
+        using var stop = StopSources.SignalsAndConsole(console.In, console.Error);
         using var loggerFactory = LoggingSetup.Create(logging);
         await using var server = createServer(loggerFactory);
         try
@@ -31,13 +34,14 @@ internal static class ServerRunner
             throw new CliException(e.Message);
         }
 
-        await console.Out.WriteLineAsync(ListeningLine(server.EndPoint, server.ReachableAt));
-        await console.Out.FlushAsync();
-        using (StopSources.SignalsAndConsole(server.RequestStop, console.In, console.Error))
+        if (!stop.Requested)
         {
-            await server.Completion;
+            await console.Out.WriteLineAsync(ListeningLine(server.EndPoint, server.ReachableAt));
+            await console.Out.FlushAsync();
         }
 
+        stop.Attach(server.RequestStop);
+        await server.Completion;
         return ExitCodes.Ok;
     }
 

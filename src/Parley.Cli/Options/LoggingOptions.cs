@@ -20,6 +20,11 @@ internal sealed class LoggingOptions
         Description = "With --log-file: write every service message to the console as well",
     };
 
+    private readonly Option<bool> _quiet = new("--quiet", "-q")
+    {
+        Description = "Log only warnings and errors, as --log-level warning: turns off the data events (received, sent) for load",
+    };
+
     private readonly Option<string> _format = OptionFactory.Choice(
         "--log-format", "Log file format: text (one line per event) or json (one object per line)", "text", "text", "json");
 
@@ -48,13 +53,21 @@ internal sealed class LoggingOptions
     public LoggingOptions(string defaultLevel = "information")
     {
         _level = OptionFactory.Choice(
-            "--log-level", "Least severe service messages to log: trace, debug (adds every data event), information, warning, error, critical or none",
+            "--log-level", "Least severe service messages to log: trace, debug, information (every event, data received and sent included), warning (no data events: for load), error, critical or none",
             "level", defaultLevel, ["trace", "debug", "information", "warning", "error", "critical", "none"]);
     }
 
     public void AddTo(Command command)
     {
         command.Add(_level);
+        command.Add(_quiet);
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(_quiet) && result.GetResult(_level) is { Implicit: false })
+            {
+                result.AddError("--quiet and --log-level say the same thing: give one of them");
+            }
+        });
         command.Add(_file);
         command.Add(_console);
         command.Add(_format);
@@ -62,7 +75,7 @@ internal sealed class LoggingOptions
     }
 
     public LoggingSettings Read(ParseResult result) => new(
-        Enum.Parse<LogLevel>(result.GetValue(_level)!, ignoreCase: true),
+        result.GetValue(_quiet) ? LogLevel.Warning : Enum.Parse<LogLevel>(result.GetValue(_level)!, ignoreCase: true),
         result.GetValue(_file),
         result.GetValue(_console),
         result.GetValue(_format) == "json" ? LogFormat.Json : LogFormat.Text,

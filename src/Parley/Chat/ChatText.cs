@@ -108,8 +108,7 @@ public static class ChatText
         return builder.ToString();
     }
 
-    private static bool IsForbidden(Rune rune) =>
-        Rune.IsControl(rune) || rune.Value is 0x2028 or 0x2029 or 0x200E or 0x200F or (>= 0x202A and <= 0x202E) or (>= 0x2066 and <= 0x2069);
+    private static bool IsForbidden(Rune rune) => Shared.TerminalText.IsUnsafe(rune);
 
     /// <summary>A control character's name for messages: <c>tab</c>, <c>escape</c>, <c>U+0007</c>.</summary>
     internal static string Name(Rune rune) => rune.Value switch

@@ -155,7 +155,7 @@ public static class DialogClient
                 throw new DialogClientException($"{_target} did not greet with a dialog hello: is it a Parley {service} server?");
             }
 
-            DialogLog.ClientReceived(logger, hello.Type!, LengthPrefixCodec.FrameLength(json));
+            DialogLog.ClientReceived(logger, Shared.TerminalText.Escape(hello.Type!), LengthPrefixCodec.FrameLength(json));
             if (!string.Equals(hello.Service, service, StringComparison.Ordinal))
             {
                 throw new DialogClientException(
@@ -194,7 +194,7 @@ public static class DialogClient
 
                 if (DialogCodec.TryParse(json, out var message, out _))
                 {
-                    DialogLog.ClientReceived(logger, message.Type!, LengthPrefixCodec.FrameLength(json));
+                    DialogLog.ClientReceived(logger, Shared.TerminalText.Escape(message.Type!), LengthPrefixCodec.FrameLength(json));
                     return message;
                 }
 
@@ -245,7 +245,7 @@ public static class DialogClient
                     break;
                 default:
                     // A question asked before a resume was seen, or a type from a newer protocol: not for us.
-                    DialogLog.ClientIgnored(logger, message.Type!);
+                    DialogLog.ClientIgnored(logger, Shared.TerminalText.Escape(message.Type!));
                     break;
             }
         }

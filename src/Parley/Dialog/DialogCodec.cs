@@ -63,9 +63,10 @@ public static class DialogCodec
             return "not a JSON object";
         }
 
-        // The exception's own message may quote the input (a password sent by mistake): give only the place.
+        // The exception's own message may quote the input (a password sent by mistake): give only the place. The
+        // place quotes property names, which came from the network too: escaped, as they reach logs and screens.
         return e.Path is { Length: > 1 } path && e.LineNumber is { } line
-            ? $"not valid JSON for a dialog message (at {path}, line {line + 1})"
+            ? $"not valid JSON for a dialog message (at {Shared.TerminalText.Escape(path)}, line {line + 1})"
             : e.LineNumber is { } l ? $"not valid JSON (line {l + 1}, byte {e.BytePositionInLine + 1})" : "not valid JSON";
     }
 }

@@ -10,10 +10,10 @@ namespace Parley.Dialog;
 /// </summary>
 internal static partial class DialogLog
 {
-    [LoggerMessage(1350, LogLevel.Debug, "Received {Type} ({Bytes} bytes) from client {ConnectionId}")]
+    [LoggerMessage(1350, LogLevel.Information, "Received {Type} ({Bytes} bytes) from client {ConnectionId}")]
     public static partial void MessageReceived(ILogger logger, long connectionId, string type, int bytes);
 
-    [LoggerMessage(1351, LogLevel.Debug, "Sent {Type} ({Bytes} bytes) to client {ConnectionId}")]
+    [LoggerMessage(1351, LogLevel.Information, "Sent {Type} ({Bytes} bytes) to client {ConnectionId}")]
     public static partial void MessageSent(ILogger logger, long connectionId, string type, int bytes);
 
     [LoggerMessage(1352, LogLevel.Warning, "Client {ConnectionId} ({RemoteEndPoint}) sent a bad message ({Count} in a row): {Problem}")]

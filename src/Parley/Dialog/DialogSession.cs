@@ -54,7 +54,7 @@ internal sealed class DialogSession : IAsyncDisposable
             _byeSent = true;
         }
 
-        DialogLog.MessageSent(_logger, _connection.Id, message.Type!, bytes);
+        DialogLog.MessageSent(_logger, _connection.Id, Shared.TerminalText.Escape(message.Type!), bytes);
     }
 
     /// <summary>Sends <c>bye</c> and records why the connection ends.</summary>
@@ -112,7 +112,7 @@ internal sealed class DialogSession : IAsyncDisposable
             string problem;
             if (DialogCodec.TryParse(json, out var message, out problem))
             {
-                DialogLog.MessageReceived(_logger, _connection.Id, message.Type!, bytes);
+                DialogLog.MessageReceived(_logger, _connection.Id, Shared.TerminalText.Escape(message.Type!), bytes);
                 problem = Check(message, first);
                 if (problem.Length == 0)
                 {

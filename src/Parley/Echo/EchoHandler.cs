@@ -99,7 +99,7 @@ public sealed class EchoHandler : ITcpConnectionHandler
                 // A full read means more is probably waiting: read again at once, keeping the buffer.
                 mayHaveMore = received == chunk;
                 connection.OnReceived(received);
-                if (_logger.IsEnabled(LogLevel.Debug))
+                if (_logger.IsEnabled(LogLevel.Information))
                 {
                     EchoLog.DataReceived(_logger, connection.Id, received,
                         DataPreview.Of(buffer.AsSpan(LineCommandDetector.MaxPending, received)));
@@ -207,7 +207,7 @@ public sealed class EchoHandler : ITcpConnectionHandler
                     while (LengthPrefixCodec.TryReadFrame(ref input, max, out var payload))
                     {
                         LengthPrefixCodec.Validate(payload, max);
-                        if (_logger.IsEnabled(LogLevel.Debug))
+                        if (_logger.IsEnabled(LogLevel.Information))
                         {
                             EchoLog.MessageReceived(_logger, connection.Id, (int)payload.Length, DataPreview.Of(payload.FirstSpan));
                         }
@@ -225,7 +225,7 @@ public sealed class EchoHandler : ITcpConnectionHandler
                         }
 
                         echoed = total - input.Length;
-                        if (_logger.IsEnabled(LogLevel.Debug))
+                        if (_logger.IsEnabled(LogLevel.Information))
                         {
                             EchoLog.MessageSent(_logger, connection.Id, (int)payload.Length);
                         }
@@ -343,7 +343,7 @@ public sealed class EchoHandler : ITcpConnectionHandler
         // aborts the socket instead.
         await connection.Transport.WriteAsync(data).ConfigureAwait(false);
         connection.OnSent(data.Length);
-        if (_logger.IsEnabled(LogLevel.Debug))
+        if (_logger.IsEnabled(LogLevel.Information))
         {
             EchoLog.DataSent(_logger, connection.Id, data.Length);
         }

@@ -7,10 +7,10 @@ internal static partial class EchoLog
 {
     // Data events sit at Debug so that the echo path pays nothing for them unless asked; callers check
     // IsEnabled first so that the preview is not even built.
-    [LoggerMessage(1100, LogLevel.Debug, "Received {Bytes} bytes from client {ConnectionId}: \"{Preview}\"", SkipEnabledCheck = true)]
+    [LoggerMessage(1100, LogLevel.Information, "Received {Bytes} bytes from client {ConnectionId}: \"{Preview}\"", SkipEnabledCheck = true)]
     public static partial void DataReceived(ILogger logger, long connectionId, int bytes, string preview);
 
-    [LoggerMessage(1101, LogLevel.Debug, "Sent {Bytes} bytes to client {ConnectionId}", SkipEnabledCheck = true)]
+    [LoggerMessage(1101, LogLevel.Information, "Sent {Bytes} bytes to client {ConnectionId}", SkipEnabledCheck = true)]
     public static partial void DataSent(ILogger logger, long connectionId, int bytes);
 
     [LoggerMessage(1102, LogLevel.Information, "Client {ConnectionId} sent exit: closing its connection")]
@@ -22,10 +22,10 @@ internal static partial class EchoLog
     [LoggerMessage(1104, LogLevel.Warning, "Client {ConnectionId} ({RemoteEndPoint}) broke the message framing: {Problem}; disconnecting it")]
     public static partial void ProtocolError(ILogger logger, long connectionId, System.Net.IPEndPoint remoteEndPoint, string problem);
 
-    [LoggerMessage(1105, LogLevel.Debug, "Received a message of {Bytes} bytes from client {ConnectionId}: \"{Preview}\"", SkipEnabledCheck = true)]
+    [LoggerMessage(1105, LogLevel.Information, "Received a message of {Bytes} bytes from client {ConnectionId}: \"{Preview}\"", SkipEnabledCheck = true)]
     public static partial void MessageReceived(ILogger logger, long connectionId, int bytes, string preview);
 
-    [LoggerMessage(1106, LogLevel.Debug, "Sent a message of {Bytes} bytes to client {ConnectionId}", SkipEnabledCheck = true)]
+    [LoggerMessage(1106, LogLevel.Information, "Sent a message of {Bytes} bytes to client {ConnectionId}", SkipEnabledCheck = true)]
     public static partial void MessageSent(ILogger logger, long connectionId, int bytes);
 
     // 1140-1159: the UDP echo (UdpEchoHandler). Received datagrams are logged by the UDP server (1557).

@@ -31,10 +31,10 @@ internal static partial class UdpLog
     [LoggerMessage(1556, LogLevel.Error, "Handling a datagram from {RemoteEndPoint} failed")]
     public static partial void HandlerFailed(ILogger logger, IPEndPoint remoteEndPoint, Exception exception);
 
-    [LoggerMessage(1557, LogLevel.Debug, "Received {Bytes} bytes from {RemoteEndPoint}: \"{Preview}\"", SkipEnabledCheck = true)]
+    [LoggerMessage(1557, LogLevel.Information, "Received {Bytes} bytes from {RemoteEndPoint}: \"{Preview}\"", SkipEnabledCheck = true)]
     public static partial void DatagramReceived(ILogger logger, int bytes, IPEndPoint remoteEndPoint, string preview);
 
-    [LoggerMessage(1558, LogLevel.Trace, "Sent {Bytes} bytes to {RemoteEndPoint}", SkipEnabledCheck = true)]
+    [LoggerMessage(1558, LogLevel.Information, "Sent {Bytes} bytes to {RemoteEndPoint}", SkipEnabledCheck = true)]
     public static partial void DatagramSent(ILogger logger, int bytes, IPEndPoint remoteEndPoint);
 
     [LoggerMessage(1559, LogLevel.Information, "Server stopping: no longer receiving")]

@@ -105,7 +105,7 @@ public sealed class UdpServer : Parley.Hosting.IServer
             var sent = await socket.SendToAsync(datagram, SocketFlags.None, to, cancellationToken).ConfigureAwait(false);
             Interlocked.Increment(ref _datagramsOut);
             Interlocked.Add(ref _bytesOut, sent);
-            if (Logger.IsEnabled(LogLevel.Trace))
+            if (Logger.IsEnabled(LogLevel.Information))
             {
                 UdpLog.DatagramSent(Logger, sent, to);
             }
@@ -227,7 +227,7 @@ public sealed class UdpServer : Parley.Hosting.IServer
             var received = result.ReceivedBytes;
             Interlocked.Increment(ref _datagramsIn);
             Interlocked.Add(ref _bytesIn, received);
-            if (Logger.IsEnabled(LogLevel.Debug))
+            if (Logger.IsEnabled(LogLevel.Information))
             {
                 UdpLog.DatagramReceived(Logger, received, remote, DataPreview.Of(buffer.AsSpan(0, received)));
             }
