@@ -28,10 +28,8 @@ internal static partial class EchoLog
     [LoggerMessage(1106, LogLevel.Information, "Sent a message of {Bytes} bytes to client {ConnectionId}", SkipEnabledCheck = true)]
     public static partial void MessageSent(ILogger logger, long connectionId, int bytes);
 
-    // 1140-1159: the UDP echo (UdpEchoHandler). Received datagrams are logged by the UDP server (1557).
-    [LoggerMessage(1140, LogLevel.Debug, "Sent {Bytes} bytes back to {RemoteEndPoint}", SkipEnabledCheck = true)]
-    public static partial void DatagramEchoed(ILogger logger, int bytes, System.Net.IPEndPoint remoteEndPoint);
-
+    // 1141-1159: the UDP echo (UdpEchoHandler). Its data events are the UDP server's (1557 received, 1558 sent);
+    // 1140 is retired (a "sent back" event that logged every datagram twice).
     [LoggerMessage(1141, LogLevel.Warning,
         "Dropped {Dropped} datagrams over the rate limit of {Rate} a second per address (bursts of {Burst}) in the last {Period}, from {Addresses} addresses; most from {TopAddress}: {TopDropped}")]
     public static partial void RateLimitedDatagrams(

@@ -127,13 +127,10 @@ public sealed class UdpEchoHandler : IUdpDatagramHandler
             }
         }
 
+        // The server logs the data events, the datagram received and the one sent back.
         if (await server.SendAsync(datagram.Payload, from).ConfigureAwait(false))
         {
             Interlocked.Increment(ref _echoed);
-            if (_logger.IsEnabled(LogLevel.Debug))
-            {
-                EchoLog.DatagramEchoed(_logger, datagram.Payload.Length, from);
-            }
         }
     }
 

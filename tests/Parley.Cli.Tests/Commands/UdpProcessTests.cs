@@ -16,7 +16,7 @@ public sealed class UdpProcessTests
     public async Task The_udp_echo_sends_every_datagram_back_logs_the_data_events_and_stops_on_the_console()
     {
         var ct = TestTimeout.Token();
-        await using var server = ParleyProcess.Start("serve", "echo", "--udp", "--port", "0", "--host", "127.0.0.1", "--log-level", "debug");
+        await using var server = ParleyProcess.Start("serve", "echo", "--udp", "--port", "0", "--host", "127.0.0.1");
         var port = await server.WaitForListeningPortAsync(ct);
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         client.Bind(new IPEndPoint(IPAddress.Loopback, 0));
@@ -24,7 +24,7 @@ public sealed class UdpProcessTests
         await client.SendToAsync("hello\tthere\n"u8.ToArray(), new IPEndPoint(IPAddress.Loopback, port), ct);
         var buffer = new byte[100];
         var n = await client.ReceiveAsync(buffer, SocketFlags.None, ct);
-        await server.WaitForAsync(new Regex("Sent 12 bytes back to"), ct, standardError: true);
+        await server.WaitForAsync(new Regex("Sent 12 bytes to"), ct, standardError: true);
         await server.Input.WriteLineAsync("stop");
         await server.Input.FlushAsync(ct);
 
@@ -34,8 +34,8 @@ public sealed class UdpProcessTests
         var log = server.StandardError;
         Assert.Contains("Starting the echo server (UDP)", log, StringComparison.Ordinal);
         Assert.Contains("at most 1000 datagrams a second per address (bursts of 2000)", log, StringComparison.Ordinal);
-        Assert.Contains($"DBG Received 12 bytes from {client.LocalEndPoint}: \"hello\\tthere\\n\"", log, StringComparison.Ordinal);
-        Assert.Contains($"DBG Sent 12 bytes back to {client.LocalEndPoint}", log, StringComparison.Ordinal);
+        Assert.Contains($"INF Received 12 bytes from {client.LocalEndPoint}: \"hello\\tthere\\n\"", log, StringComparison.Ordinal);
+        Assert.Contains($"INF Sent 12 bytes to {client.LocalEndPoint}", log, StringComparison.Ordinal);
         Assert.Contains("Stop requested by the server console", log, StringComparison.Ordinal);
         Assert.Contains("Echoed 1 datagrams; dropped 0 over the rate limit", log, StringComparison.Ordinal);
     }

@@ -16,7 +16,7 @@ public sealed class UdpTwoHostTests
     {
         var ct = TestTimeout.Token();
         await using var hosts = await TwoHosts.CreateAsync(ct);
-        await using var server = hosts.StartOnServer("serve", "echo", "--udp", "--port", "0", "--log-level", "debug");
+        await using var server = hosts.StartOnServer("serve", "echo", "--udp", "--port", "0");
         var port = await server.WaitForListeningPortAsync(ct);
 
         var (pingExit, ping) = await hosts.RunOnClientAsync("", ct, "ping", "--udp", Server, "--port", $"{port}", "--count", "3", "--interval", "50ms");
@@ -30,8 +30,8 @@ public sealed class UdpTwoHostTests
         Assert.True(ping6Exit == 0, ping6.StandardOutput + ping6.StandardError);
         Assert.Contains($"1200 bytes from [{TwoHosts.ServerAddress6}]:{port}: probe=1 rtt=", ping6.StandardOutput, StringComparison.Ordinal);
         // The data events name the other host, as the TCP echo's do.
-        await server.WaitForAsync(new Regex($@"DBG Received 64 bytes from {Regex.Escape(TwoHosts.ClientAddress)}:\d+: "), ct, standardError: true);
-        await server.WaitForAsync(new Regex($@"DBG Sent 64 bytes back to {Regex.Escape(TwoHosts.ClientAddress)}:\d+"), ct, standardError: true);
+        await server.WaitForAsync(new Regex($@"INF Received 64 bytes from {Regex.Escape(TwoHosts.ClientAddress)}:\d+: "), ct, standardError: true);
+        await server.WaitForAsync(new Regex($@"INF Sent 64 bytes to {Regex.Escape(TwoHosts.ClientAddress)}:\d+"), ct, standardError: true);
     }
 
     [TwoHostFact]

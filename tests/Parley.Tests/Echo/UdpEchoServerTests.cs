@@ -29,8 +29,8 @@ public sealed class UdpEchoServerTests
         var reply = await ReceiveAsync(client, ct);
 
         Assert.Equal(datagram, reply);
-        await Poll.UntilAsync(() => echo.Logs.Has("DatagramEchoed"), "the data event");
-        Assert.True(echo.Logs.Has("DatagramEchoed", r => r.Message == $"Sent {size} bytes back to {client.LocalEndPoint}"));
+        await Poll.UntilAsync(() => echo.Logs.Has("DatagramSent"), "the data event");
+        Assert.True(echo.Logs.Has("DatagramSent", r => r.Message == $"Sent {size} bytes to {client.LocalEndPoint}"));
         Assert.True(echo.Logs.Has("DatagramReceived", r => r.Message.StartsWith($"Received {size} bytes from {client.LocalEndPoint}: \"", StringComparison.Ordinal)));
     }
 
