@@ -225,9 +225,9 @@ public sealed class UdpPinger
                 _allSettled = nextSendAt is null ? settled : null;
             }
 
-            var wait = wakeAt is { } at ? _time.GetElapsedTime(now, at) : Timeout.InfiniteTimeSpan;
+            var wait = wakeAt is { } at ? TimeSpan.FromTicks(Math.Max(0, _time.GetElapsedTime(now, at).Ticks)) : Timeout.InfiniteTimeSpan;
             using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var delay = Task.Delay(wait < TimeSpan.Zero ? TimeSpan.Zero : wait, _time, waiting.Token);
+            var delay = Task.Delay(wait, _time, waiting.Token);
             await Task.WhenAny(delay, settled.Task).ConfigureAwait(false);
             await waiting.CancelAsync().ConfigureAwait(false);
         }

@@ -151,8 +151,12 @@ public sealed class UdpPingerTests
         var options = new UdpPingOptions { Count = 0, Interval = TimeSpan.FromMilliseconds(10), ReplyTimeout = TimeSpan.FromMinutes(1) };
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
 
-        var report = await new UdpPinger("127.0.0.1", relay.EndPoint.Port, options).RunAsync(
-            null, e => { if (e.Sequence == 3) { stop.CancelAfter(TimeSpan.FromMilliseconds(50)); } }, stop.Token);
+        var answered = 0;
+        var running = new UdpPinger("127.0.0.1", relay.EndPoint.Port, options).RunAsync(
+            null, e => Interlocked.Increment(ref answered), stop.Token);
+        await Poll.UntilAsync(() => Volatile.Read(ref answered) == 3 && relay.HasReceived(5), "three replies, and probe 5 on its way");
+        await stop.CancelAsync();
+        var report = await running;
 
         Assert.True(report.Ping.Interrupted);
         Assert.Equal((3, 3, 0), (report.Ping.Statistics.Sent, report.Ping.Statistics.Answered, report.Ping.Statistics.Lost));

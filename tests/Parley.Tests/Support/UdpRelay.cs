@@ -99,6 +99,15 @@ internal sealed class UdpRelay : IAsyncDisposable
         }
     }
 
+    /// <summary>Whether probe <paramref name="sequence"/> has reached the relay.</summary>
+    public bool HasReceived(int sequence)
+    {
+        lock (_lock)
+        {
+            return Received.ContainsKey(sequence);
+        }
+    }
+
     /// <summary>How long the relay held probe <paramref name="sequence"/> back before its first intact copy went on.</summary>
     public TimeSpan HeldBack(int sequence)
     {
