@@ -27,7 +27,8 @@ internal static class PingCommand
         var interval = OptionFactory.Duration("--interval", "Time from the start of one probe to the start of the next, e.g. 200ms or 2s", TimeSpan.FromSeconds(1));
         interval.Aliases.Add("-i");
         var size = OptionFactory.Int(
-            "--size", "Bytes per probe: the whole line with its newline (line mode), the raw bytes (--raw), or the message body (--framing length)",
+            "--size", "Bytes per probe: the whole line with its newline (line mode), the raw bytes (--raw), or the message body (--framing length); "
+            + $"with --udp, the whole datagram, from {UdpPingOptions.MinSize} to {UdpPingOptions.MaxSize} (default {UdpPing.DefaultSize})",
             32, 1, PingOptions.MaxSize, "bytes");
         size.Aliases.Add("-s");
         var raw = new Option<bool>("--raw") { Description = "Send bytes of every value, not a line: for any RFC 862 echo service" };
@@ -38,7 +39,9 @@ internal static class PingCommand
         var v4 = new Option<bool>("-4") { Description = "Use IPv4 addresses only" };
         var v6 = new Option<bool>("-6") { Description = "Use IPv6 addresses only" };
         var connectTimeout = OptionFactory.Duration("--connect-timeout", "How long to wait for each address to accept the connection", TimeSpan.FromSeconds(5));
-        var replyTimeout = OptionFactory.Duration("--reply-timeout", "How long to wait, once connected, for the whole echo to come back", TimeSpan.FromSeconds(5));
+        var replyTimeout = OptionFactory.Duration(
+            "--reply-timeout", $"How long to wait, once connected, for the whole echo to come back; with --udp, for each probe's reply (default {Durations.Format(UdpPing.DefaultReplyTimeout)}; a later reply counts as late)",
+            TimeSpan.FromSeconds(5));
         var logging = new LoggingOptions(defaultLevel: "warning");
         var tls = new TlsClientOptionSet();
         var source = new SourceAddressOption();
@@ -53,6 +56,8 @@ internal static class PingCommand
         source.AddTo(command);
         tls.AddTo(command);
         logging.AddTo(command);
+        var udp = new UdpPing(size, replyTimeout, [port.Name, count.Name, interval.Name, size.Name, json.Name, v4.Name, v6.Name, replyTimeout.Name]);
+        udp.AddTo(command);
         command.Validators.Add(result =>
         {
             if (result.GetValue(raw) && result.GetValue(framing) == "length")
@@ -113,6 +118,14 @@ internal static class PingCommand
 
         command.SetAction(async result =>
         {
+            if (udp.IsOn(result))
+            {
+                TrySplitHostPort(result.GetValue(host)!, out var udpHost, out var udpPort, out _);
+                var family = result.GetValue(v4) ? AddressFamily.InterNetwork : result.GetValue(v6) ? AddressFamily.InterNetworkV6 : (AddressFamily?)null;
+                return await udp.RunAsync(result, console, udpHost, udpPort ?? result.GetValue(port), result.GetValue(count), result.GetValue(interval),
+                    family, logging.Read(result), result.GetValue(json));
+            }
+
             var options = new PingOptions
             {
                 Count = result.GetValue(count),

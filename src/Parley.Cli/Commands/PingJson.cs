@@ -19,13 +19,7 @@ internal static class PingJson
     public static string Report(PingReport report, PingOptions options) => Write(writer =>
     {
         Settings(writer, report.Host, report.Port, options);
-        writer.WriteStartArray("addresses");
-        foreach (var address in report.Addresses)
-        {
-            writer.WriteStringValue(address.ToString());
-        }
-
-        writer.WriteEndArray();
+        Addresses(writer, report.Addresses);
         writer.WriteStartArray("probes");
         foreach (var probe in report.Probes)
         {
@@ -44,8 +38,25 @@ internal static class PingJson
     public static string Failure(string host, int port, PingOptions options, string status, string message, string hint) => Write(writer =>
     {
         Settings(writer, host, port, options);
+        FailureBody(writer, status, message, hint);
+    });
+
+    /// <summary>The addresses, in the resolver's order.</summary>
+    internal static void Addresses(Utf8JsonWriter writer, IReadOnlyList<IPAddress> addresses)
+    {
         writer.WriteStartArray("addresses");
+        foreach (var address in addresses)
+        {
+            writer.WriteStringValue(address.ToString());
+        }
+
         writer.WriteEndArray();
+    }
+
+    /// <summary>What follows the settings for a run that ended before the first probe: nothing, and why in <c>error</c>.</summary>
+    internal static void FailureBody(Utf8JsonWriter writer, string status, string message, string hint)
+    {
+        Addresses(writer, []);
         writer.WriteStartArray("probes");
         writer.WriteEndArray();
         writer.WriteNull("summary");
@@ -54,7 +65,7 @@ internal static class PingJson
         writer.WriteString("message", message);
         writer.WriteString("hint", hint);
         writer.WriteEndObject();
-    });
+    }
 
     private static void Settings(Utf8JsonWriter writer, string host, int port, PingOptions options)
     {
@@ -151,7 +162,7 @@ internal static class PingJson
         writer.WriteEndObject();
     }
 
-    private static void Nullable(Utf8JsonWriter writer, string name, TimeSpan? time)
+    internal static void Nullable(Utf8JsonWriter writer, string name, TimeSpan? time)
     {
         if (time is { } t)
         {
@@ -163,7 +174,7 @@ internal static class PingJson
         }
     }
 
-    private static void Nullable(Utf8JsonWriter writer, string name, IPEndPoint? endPoint)
+    internal static void Nullable(Utf8JsonWriter writer, string name, IPEndPoint? endPoint)
     {
         if (endPoint is not null)
         {
@@ -176,9 +187,9 @@ internal static class PingJson
     }
 
     /// <summary>Milliseconds to the microsecond.</summary>
-    private static double Ms(TimeSpan time) => Math.Round(time.TotalMilliseconds, 3);
+    internal static double Ms(TimeSpan time) => Math.Round(time.TotalMilliseconds, 3);
 
-    private static string Write(Action<Utf8JsonWriter> body)
+    internal static string Write(Action<Utf8JsonWriter> body)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, Indented))

@@ -20,7 +20,8 @@ internal static class ServeCommand
 
     private static Command Echo(CliConsole console)
     {
-        var command = new Command("echo", "TCP echo server: sends every byte back; lines 'exit' and 'stop' are commands (default port 9000)");
+        var command = new Command(
+            "echo", "TCP echo server: sends every byte back; lines 'exit' and 'stop' are commands (default port 9000); with --udp, RFC 862 over UDP");
         var server = new ServerOptions(9000);
         var modes = new EchoModeOptions("Plain RFC 862 echo: no commands at all");
         var framed = new FramedServerOptions();
@@ -29,8 +30,15 @@ internal static class ServeCommand
         modes.AddTo(command);
         framed.AddTo(command);
         command.Add(chunk);
+        var udp = new UdpEchoServe();
+        udp.AddTo(command);
         command.SetAction(result =>
         {
+            if (udp.IsOn(result))
+            {
+                return udp.RunAsync(result, server, console);
+            }
+
             var options = server.Read(result, console);
             var echo = new EchoOptions
             {

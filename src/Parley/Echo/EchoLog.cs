@@ -36,6 +36,29 @@ internal static partial class EchoLog
     [LoggerMessage(1106, LogLevel.Information, "Sent a message of {Bytes} bytes to client {ConnectionId}", SkipEnabledCheck = true)]
     public static partial void MessageSent(ILogger logger, long connectionId, int bytes);
 
+    // 1141-1159: the UDP echo (UdpEchoHandler). Its data events are the UDP server's (1557 received, 1558 sent);
+    // 1140 is retired (a "sent back" event that logged every datagram twice).
+    [LoggerMessage(1141, LogLevel.Warning,
+        "Dropped {Dropped} datagrams over the rate limit of {Rate} a second per address (bursts of {Burst}) in the last {Period}, from {Addresses} addresses; most from {TopAddress}: {TopDropped}")]
+    public static partial void RateLimitedDatagrams(
+        ILogger logger, long dropped, double rate, double burst, string period, int addresses, string topAddress, long topDropped);
+
+    [LoggerMessage(1142, LogLevel.Warning,
+        "Dropped {Dropped} datagrams from port 0 or the ports of echo-like services (7, 13, 17, 19, 37) in the last {Period}, the last from {RemoteEndPoint}: answering could set two services bouncing them for ever")]
+    public static partial void ServicePortDatagrams(ILogger logger, long dropped, string period, System.Net.IPEndPoint remoteEndPoint);
+
+    [LoggerMessage(1143, LogLevel.Warning,
+        "Dropped {Dropped} datagrams from this server's own address and port in the last {Period}, the last from {RemoteEndPoint}: a forged sender, and answering would loop")]
+    public static partial void OwnEndPointDatagrams(ILogger logger, long dropped, string period, System.Net.IPEndPoint remoteEndPoint);
+
+    [LoggerMessage(1144, LogLevel.Warning,
+        "More than {MaxAddresses} addresses are sending at once: until some fall silent, new addresses share one rate limit")]
+    public static partial void SenderTableFull(ILogger logger, int maxAddresses);
+
+    [LoggerMessage(1145, LogLevel.Information,
+        "Echoed {Echoed} datagrams; dropped {RateLimited} over the rate limit, {ServicePorts} from echo-like service ports, {OwnEndPoint} from the server's own address")]
+    public static partial void UdpEchoTotals(ILogger logger, long echoed, long rateLimited, long servicePorts, long ownEndPoint);
+
     [LoggerMessage(1120, LogLevel.Information, "Sent {Bytes} bytes to the server")]
     public static partial void ClientSent(ILogger logger, int bytes);
 
