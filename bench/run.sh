@@ -4,7 +4,7 @@
 # server goes first), then the table of medians with the ratios against Kestrel and the targets of issue 10.
 #
 #   bench/run.sh [--rounds N] [--duration 5s] [--warmup 5s] [--cases pp64,pp1,stream64k,stream1k,framed,logged,idle,flood]
-#                [--out DIR]
+#                [--out DIR] [--native]
 #
 # Needs: the .NET 10 SDK with the ASP.NET Core runtime, taskset, jq (installed with apt-get when missing), root or a
 # hard limit of open files of at least 20,000 (the idle case opens 10,000 connections).
@@ -23,6 +23,7 @@ while [ $# -gt 0 ]; do
     --warmup) warmup=$2; shift 2 ;;
     --cases) cases=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
+    --native) native_build=1; shift ;;
     -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;
   esac
@@ -52,6 +53,12 @@ dotnet build "$root/src/Parley.Cli/Parley.Cli.csproj" -c Release -v quiet -nolog
 dotnet build "$root/bench/KestrelEcho/KestrelEcho.csproj" -c Release -v quiet -nologo -clp:ErrorsOnly >/dev/null
 parley="$root/src/Parley.Cli/bin/Release/net10.0/parley"
 kestrel="$root/bench/KestrelEcho/bin/Release/net10.0/KestrelEcho"
+# --native: the native (AOT) build of the same server as well, measured beside the JIT build in the ping-pong and
+# idle cases (issue 18: no regression beyond the run's noise).
+native="$root/artifacts/native/linux-x64/parley"
+if [ "${native_build:-0}" = 1 ]; then
+  dotnet publish "$root/src/Parley.Cli" -c Release -r linux-x64 -o "$root/artifacts/native/linux-x64" -v quiet -nologo -clp:ErrorsOnly >/dev/null
+fi
 
 server_pid=""
 server_port=""
@@ -61,6 +68,8 @@ server_log=""
 start_server() {
   local name=$1; shift
   server_log="$out/$name.$case_id.r$round"
+  local program=$parley
+  [ "$name" = native ] && program=$native
   if [ "$name" = kestrel ]; then
     taskset -c "$server_cpu" "$kestrel" 0 >"$server_log.out" 2>"$server_log.err" </dev/null &
   else
@@ -68,7 +77,7 @@ start_server() {
     # off (-q) unless the case sets a log level of its own: they are measured by the logged case.
     local quiet=-q
     case " $* " in *" --log-level "*) quiet= ;; esac
-    taskset -c "$server_cpu" "$parley" serve echo --host 127.0.0.1 --port 0 --no-prompt --max-connections 0 $quiet "$@" \
+    taskset -c "$server_cpu" "$program" serve echo --host 127.0.0.1 --port 0 --no-prompt --max-connections 0 $quiet "$@" \
       >"$server_log.out" 2>"$server_log.err" </dev/null &
   fi
   server_pid=$!
@@ -204,14 +213,16 @@ has_case() { [[ ",$cases," == *",$1,"* ]]; }
 
 for round in $(seq 1 "$rounds"); do
   if [ $((round % 2)) -eq 1 ]; then order="parley kestrel"; else order="kestrel parley"; fi
+  with_native=$order
+  [ "${native_build:-0}" = 1 ] && if [ $((round % 2)) -eq 1 ]; then with_native="parley native kestrel"; else with_native="kestrel native parley"; fi
   echo "== round $round of $rounds ($order)"
   if has_case pp64; then
     case_id=pp64
-    for s in $order; do load_case "$s" "" "--connections 64 --size 64"; done
+    for s in $with_native; do load_case "$s" "" "--connections 64 --size 64"; done
   fi
   if has_case pp1; then
     case_id=pp1
-    for s in $order; do load_case "$s" "" "--connections 1 --size 64"; done
+    for s in $with_native; do load_case "$s" "" "--connections 1 --size 64"; done
   fi
   if has_case stream64k; then
     case_id=stream64k
@@ -240,7 +251,7 @@ for round in $(seq 1 "$rounds"); do
   fi
   if has_case idle; then
     case_id=idle
-    for s in $order; do idle_case "$s"; done
+    for s in $with_native; do idle_case "$s"; done
   fi
   if has_case flood; then
     case_id=flood
@@ -312,6 +323,14 @@ table="$out/table.md"
   if has_case flood; then
     p=$(median flood parley flood_kib); k=$(median flood kestrel flood_kib)
     echo "| $flood_connections conns send 64 KiB writes, never read | server RSS growth per conn, KiB (in all: $(fmt "$(median flood parley flood_total_mib)" 1) MiB Parley, $(fmt "$(median flood kestrel flood_total_mib)" 1) MiB Kestrel) | $(fmt "$p" 0) | $(fmt "$k" 0) | | ≤ 64 KiB | $(check "$p" '<=' 64) |"
+  fi
+  if [ "${native_build:-0}" = 1 ]; then
+    for row in "pp64 rtps round-trips/s,_64_conns 0" "pp64 cpu_us_per_msg server_CPU_per_round_trip_µs,_64_conns 1" \
+      "pp1 p50 p50_latency_µs,_1_conn 1" "pp1 p99 p99_latency_µs,_1_conn 1" "idle idle_kib RSS_per_idle_conn_KiB 2"; do
+      read -r c m label digits <<<"$row"
+      has_case "$c" || continue
+      echo "| native (AOT) build vs JIT | ${label//_/ } | native $(fmt "$(median "$c" native "$m")" "$digits"), JIT $(fmt "$(median "$c" parley "$m")" "$digits") | | $(pair_ratio "$c" native parley "$m") | ≈ 1 | |"
+    done
   fi
 } >"$table"
 
