@@ -15,13 +15,19 @@ internal sealed class TerminalSafeSink(ILogEventSink inner) : ILogEventSink, IDi
 {
     public void Emit(LogEvent logEvent)
     {
-        List<LogEventProperty>? changed = null;
+        // Runs for every event on the log writer's thread: nothing is allocated unless something must be escaped.
+        Dictionary<string, LogEventPropertyValue>? changed = null;
         foreach (var (name, value) in logEvent.Properties)
         {
+            if (name is "EventId" or "SourceContext")
+            {
+                continue; // set by the program, not by the network
+            }
+
             var safe = Escape(value);
             if (!ReferenceEquals(safe, value))
             {
-                (changed ??= []).Add(new LogEventProperty(name, safe));
+                (changed ??= [])[name] = safe;
             }
         }
 
@@ -32,14 +38,13 @@ internal sealed class TerminalSafeSink(ILogEventSink inner) : ILogEventSink, IDi
             return;
         }
 
-        var properties = logEvent.Properties.ToDictionary(p => p.Key, p => p.Value);
-        foreach (var property in changed ?? [])
+        var properties = new List<LogEventProperty>(logEvent.Properties.Count);
+        foreach (var (name, value) in logEvent.Properties)
         {
-            properties[property.Name] = property.Value;
+            properties.Add(new LogEventProperty(name, changed is not null && changed.TryGetValue(name, out var safe) ? safe : value));
         }
 
-        inner.Emit(new LogEvent(logEvent.Timestamp, logEvent.Level, exception, logEvent.MessageTemplate,
-            properties.Select(p => new LogEventProperty(p.Key, p.Value))));
+        inner.Emit(new LogEvent(logEvent.Timestamp, logEvent.Level, exception, logEvent.MessageTemplate, properties));
     }
 
     public void Dispose() => (inner as IDisposable)?.Dispose();
@@ -52,13 +57,30 @@ internal sealed class TerminalSafeSink(ILogEventSink inner) : ILogEventSink, IDi
                 var safe = TerminalText.Escape(text);
                 return ReferenceEquals(safe, text) ? value : new ScalarValue(safe);
             case SequenceValue sequence:
-                var elements = sequence.Elements.Select(Escape).ToArray();
-                return elements.SequenceEqual(sequence.Elements) ? value : new SequenceValue(elements);
+                LogEventPropertyValue[]? elements = null;
+                for (var i = 0; i < sequence.Elements.Count; i++)
+                {
+                    var element = Escape(sequence.Elements[i]);
+                    if (!ReferenceEquals(element, sequence.Elements[i]))
+                    {
+                        (elements ??= [.. sequence.Elements])[i] = element;
+                    }
+                }
+
+                return elements is null ? value : new SequenceValue(elements);
             case StructureValue structure:
-                var members = structure.Properties.Select(p => (p, Value: Escape(p.Value))).ToArray();
-                return members.All(m => ReferenceEquals(m.Value, m.p.Value))
-                    ? value
-                    : new StructureValue(members.Select(m => new LogEventProperty(m.p.Name, m.Value)), structure.TypeTag);
+                LogEventProperty[]? members = null;
+                for (var i = 0; i < structure.Properties.Count; i++)
+                {
+                    var member = structure.Properties[i];
+                    var escaped = Escape(member.Value);
+                    if (!ReferenceEquals(escaped, member.Value))
+                    {
+                        (members ??= [.. structure.Properties])[i] = new LogEventProperty(member.Name, escaped);
+                    }
+                }
+
+                return members is null ? value : new StructureValue(members, structure.TypeTag);
             case DictionaryValue dictionary:
                 var entries = dictionary.Elements.Select(kv => (Key: (ScalarValue)Escape(kv.Key), Value: Escape(kv.Value))).ToArray();
                 return entries.Zip(dictionary.Elements).All(x => ReferenceEquals(x.First.Key, x.Second.Key) && ReferenceEquals(x.First.Value, x.Second.Value))

@@ -38,6 +38,8 @@ public sealed partial class ChatHandler : IUdpDatagramHandler
     private readonly AddressLogThrottle _tooManyLog;
     private readonly AddressLogThrottle _addressRateLog;
     private readonly AddressLogThrottle _shedLog;
+    private readonly AddressLogThrottle _rateLimitLog;
+    private readonly AddressLogThrottle _rateLimitEndLog;
     private Task _sending = Task.CompletedTask;
     private IPEndPoint _endPoint = new(IPAddress.None, 0);
     private ITimer? _sweepTimer;
@@ -67,6 +69,8 @@ public sealed partial class ChatHandler : IUdpDatagramHandler
         _tooManyLog = new AddressLogThrottle(_time);
         _addressRateLog = new AddressLogThrottle(_time);
         _shedLog = new AddressLogThrottle(_time);
+        _rateLimitLog = new AddressLogThrottle(_time);
+        _rateLimitEndLog = new AddressLogThrottle(_time);
     }
 
     /// <inheritdoc />
@@ -183,10 +187,12 @@ public sealed partial class ChatHandler : IUdpDatagramHandler
             var withinAddress = true;
             if (!member.Bucket.TryTake() || !(withinAddress = AddressAllows(from.Address)))
             {
-                // Answer and log the first dropped datagram only: a flood gets silence, not a flood of replies.
+                // Answer the first dropped datagram of a burst only: a flood gets silence, not a flood of replies. A
+                // member flooding at the edge of its rate starts a new burst with every token it gets back, so the
+                // log line is also held to once a second per address: never once per attempt.
                 if (member.Dropped++ == 0)
                 {
-                    if (withinAddress)
+                    if (withinAddress && _rateLimitLog.Count(from.Address, out _))
                     {
                         ChatLog.RateLimited(_logger, member.Nickname, from, _options.Rate, _options.Burst);
                     }
@@ -199,7 +205,11 @@ public sealed partial class ChatHandler : IUdpDatagramHandler
 
             if (member.Dropped > 0)
             {
-                ChatLog.RateLimitEnded(_logger, member.Nickname, from, member.Dropped);
+                if (_rateLimitEndLog.Count(from.Address, out _))
+                {
+                    ChatLog.RateLimitEnded(_logger, member.Nickname, from, member.Dropped);
+                }
+
                 member.Dropped = 0;
             }
 

@@ -107,9 +107,24 @@ public sealed partial class EchoHandler
                 var writeWaited = false;
                 if (echoed > 0)
                 {
-                    var write = stream.WriteAsync(buffer.AsMemory(0, (int)echoed));
-                    writeWaited = !write.IsCompleted;
-                    await write.ConfigureAwait(false);
+                    // A large message holds part of the shared budget until it has gone back: a client that does not
+                    // read its echo must not hold it for ever (it would shut others out), so that write has the same
+                    // time limit as the message had to arrive. Ordinary small messages hold no budget and no limit.
+                    using var writeTimer = reserved > 0 && _options.FrameTimeout is { } writeLimit ? new CancellationTokenSource(writeLimit) : null;
+                    try
+                    {
+                        var write = stream.WriteAsync(buffer.AsMemory(0, (int)echoed), writeTimer?.Token ?? default);
+                        writeWaited = !write.IsCompleted;
+                        await write.ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (writeTimer is { IsCancellationRequested: true })
+                    {
+                        connection.OnReceived(total);
+                        connection.SetCloseReason(CloseReason.MessageTimeout);
+                        EchoLog.EchoNotRead(_logger, connection.Id, connection.RemoteEndPoint, echoed, Durations.Format(_options.FrameTimeout!.Value), reserved);
+                        return;
+                    }
+
                     connection.OnSent((int)echoed);
                 }
 

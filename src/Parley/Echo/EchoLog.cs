@@ -37,6 +37,10 @@ internal static partial class EchoLog
     public static partial void MessageSent(ILogger logger, long connectionId, int bytes);
 
     // 1141-1159: the UDP echo (UdpEchoHandler). Its data events are the UDP server's (1557 received, 1558 sent);
+    [LoggerMessage(1109, LogLevel.Warning,
+        "Client {ConnectionId} ({RemoteEndPoint}) did not read back its message of {Bytes} bytes within {FrameTimeout}, holding {Reserved} bytes of the budget for unfinished messages; disconnecting it")]
+    public static partial void EchoNotRead(ILogger logger, long connectionId, System.Net.IPEndPoint remoteEndPoint, long bytes, string frameTimeout, int reserved);
+
     // 1140 is retired (a "sent back" event that logged every datagram twice).
     [LoggerMessage(1141, LogLevel.Warning,
         "Dropped {Dropped} datagrams over the rate limit of {Rate} a second per address (bursts of {Burst}) in the last {Period}, from {Addresses} addresses; most from {TopAddress}: {TopDropped}")]

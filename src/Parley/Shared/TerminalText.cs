@@ -17,7 +17,14 @@ internal static class TerminalText
     public static bool IsUnsafe(Rune rune) =>
         Rune.IsControl(rune) || rune.Value is 0x2028 or 0x2029 or 0x200E or 0x200F or 0x061C or (>= 0x202A and <= 0x202E) or (>= 0x2066 and <= 0x2069);
 
-    /// <summary>Whether <paramref name="text"/> holds any character that <see cref="IsUnsafe"/>.</summary>
+    /// <summary>
+    /// Whether <paramref name="rune"/> is escaped in what is logged or quoted: every unsafe character, and the
+    /// invisible format characters (soft hyphen, zero-width space and joiners, word joiner, tags: Unicode's Cf), so
+    /// that <c>admin</c> and <c>admin</c> with a zero-width space do not look the same in a log.
+    /// </summary>
+    public static bool IsEscaped(Rune rune) => IsUnsafe(rune) || Rune.GetUnicodeCategory(rune) == UnicodeCategory.Format;
+
+    /// <summary>Whether <paramref name="text"/> holds any character that <see cref="IsEscaped"/>.</summary>
     public static bool HasUnsafe(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -34,7 +41,7 @@ internal static class TerminalText
     }
 
     /// <summary>
-    /// <paramref name="text"/> with every unsafe character written as an escape (<c>\n</c>, <c>\r</c>, <c>\t</c>,
+    /// <paramref name="text"/> with every character that <see cref="IsEscaped"/> written as an escape (<c>\n</c>, <c>\r</c>, <c>\t</c>,
     /// <c>\xNN</c>, <c>\uNNNN</c>); the same instance when there is nothing to escape. Meant for safety, not to be
     /// reversed: a backslash is left as it is.
     /// </summary>
@@ -96,7 +103,7 @@ internal static class TerminalText
     {
         foreach (var rune in text.EnumerateRunes())
         {
-            if (IsUnsafe(rune))
+            if (IsEscaped(rune))
             {
                 return true;
             }
@@ -114,7 +121,7 @@ internal static class TerminalText
             case '\t': builder.Append("\\t"); return;
         }
 
-        if (IsUnsafe(rune))
+        if (IsEscaped(rune))
         {
             builder.Append(rune.Value <= 0xff
                 ? string.Create(CultureInfo.InvariantCulture, $"\\x{rune.Value:x2}")

@@ -15,6 +15,8 @@ public sealed class TerminalTextTests
     [InlineData("iso\u2066x\u2069", "iso\\u2066x\\u2069")]
     [InlineData("c1 \u009b", "c1 \\x9b")]
     [InlineData("tab\there", "tab\\there")]
+    [InlineData("admin\u200b", "admin\\u200b")] // zero-width space: invisible, so a look-alike in a log
+    [InlineData("a\u00adb\u2060c", "a\\xadb\\u2060c")] // soft hyphen, word joiner
     public void Escape_writes_every_unsafe_character_as_an_escape_and_keeps_the_rest(string text, string expected) =>
         Assert.Equal(expected, TerminalText.Escape(text));
 

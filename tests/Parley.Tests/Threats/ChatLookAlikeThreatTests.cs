@@ -15,6 +15,7 @@ public sealed class ChatLookAlikeThreatTests
     [InlineData("\u0430lice", "! invalid nickname")] // Cyrillic а
     [InlineData("alic\u0435", "! invalid nickname")] // Cyrillic е
     [InlineData("ａｌｉｃｅ", "! nickname ａｌｉｃｅ is taken: choose another")] // fullwidth
+    [InlineData("aIice", "! aIice is taken")] // capital I for l (found by a black-box attack)
     public async Task A_name_that_looks_like_a_present_members_is_refused(string lookAlike, string refusal)
     {
         var ct = TestTimeout.Token();

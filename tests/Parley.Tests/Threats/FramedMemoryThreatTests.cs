@@ -45,6 +45,49 @@ public sealed class FramedMemoryThreatTests
     }
 
     [Fact]
+    public async Task A_client_that_never_reads_back_its_large_messages_cannot_hold_the_budget_past_the_frame_timeout()
+    {
+        // Found by a black-box attack: whole 1 MiB messages sent by clients that never read their echo held the budget
+        // for as long as they stayed connected, and an honest client's large message was refused.
+        var ct = TestTimeout.Token(TimeSpan.FromMinutes(1));
+        const long budget = 8 * OneMiB;
+        var (server, handler) = Start(budget, frameTimeout: TimeSpan.FromSeconds(1));
+        await using var _ = server;
+        var whole = new byte[LengthPrefixCodec.HeaderLength + OneMiB];
+        BinaryPrimitives.WriteUInt32BigEndian(whole, OneMiB);
+        var attackers = new List<Socket>();
+        var sends = new List<Task>();
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+                await socket.ConnectAsync(System.Net.IPAddress.Loopback, server.Port, ct);
+                attackers.Add(socket);
+                // More than loopback's socket buffers take, so the server's echo of one of them waits on this client.
+                sends.Add(Task.Run(async () =>
+                {
+                    for (var m = 0; m < 8; m++)
+                    {
+                        await socket.SendAsync(whole, SocketFlags.None, ct);
+                    }
+                }, ct));
+            }
+
+            await Poll.UntilAsync(() => server.Logs.Events("EchoNotRead").Count == 3, "each non-reading client to be disconnected");
+
+            Assert.Equal(0, server.Server.ConnectionCount);
+            Assert.Equal(0, handler.Budget!.InUse);
+            Assert.All(server.Logs.Events("EchoNotRead"), r => Assert.Contains("did not read back its message", r.Message, StringComparison.Ordinal));
+        }
+        finally
+        {
+            attackers.ForEach(a => a.Dispose());
+            await Task.WhenAll(sends).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    [Fact]
     public async Task Unfinished_messages_never_hold_more_than_the_budget_and_the_connections_asking_for_more_are_closed()
     {
         var ct = TestTimeout.Token(TimeSpan.FromMinutes(1));

@@ -25,6 +25,9 @@ public sealed class UnicodeTablesTests
     [InlineData("alice", "\u0430l\u0456\u0441\u0435")] // Cyrillic a, i, c, e
     [InlineData("modern", "rnodern")] // m and rn
     [InlineData("paypal", "\u0440\u0430\u0443\u0440\u0430l")]
+    [InlineData("alice", "aIice")] // capital I for l: folding alone would make it aiice
+    [InlineData("will", "wiII")]
+    [InlineData("Ian", "ian")] // and the capital I still meets its own lower case
     public void Look_alikes_have_the_same_skeleton(string a, string b) =>
         Assert.Equal(UnicodeTables.Skeleton(a), UnicodeTables.Skeleton(b));
 
