@@ -20,7 +20,7 @@ namespace Parley.Cli.Hosting;
 /// </summary>
 internal sealed class BatchingSink : ILogEventSink, IDisposable
 {
-    private const int WakeAt = 500;
+    private const int WakeAt = 1000;
 
     /// <summary>How many service messages may wait beyond the capacity before even they are dropped and counted.</summary>
     public const int Reserve = 20_000;

@@ -47,6 +47,35 @@ public sealed class ChatFloodThreatTests
         Assert.InRange(chat.Logs.Events("Shed").Count, 1, 100);
     }
 
+    [Fact]
+    public async Task Members_of_one_address_sending_flat_out_are_warned_about_in_the_log_at_most_once_a_second()
+    {
+        // Found by a black-box attack: a member at the edge of its rate started a new "too fast" episode with every
+        // token it got back, and 32 members of one address made about 100 warnings a second.
+        var ct = TestTimeout.Token(TimeSpan.FromSeconds(60));
+        await using var chat = LoopbackChat.Start(o =>
+        {
+            AsTheCliSetsIt(o);
+            o.RatePerAddress = 0;
+        });
+        using var flood = new ChatCrowd(chat.EndPoint, Attacker);
+        for (var i = 0; i < 8; i++)
+        {
+            await flood.JoinAsync($"fast{i}", ct);
+        }
+
+        var started = DateTime.UtcNow;
+        for (var round = 0; round < 150; round++)
+        {
+            await flood.SendFromEachAsync("as fast as the socket goes", ct);
+        }
+
+        await Poll.UntilAsync(() => chat.Logs.Events("RateLimited").Count > 0, "the flood to be rate-limited");
+        var seconds = (DateTime.UtcNow - started).TotalSeconds;
+
+        Assert.InRange(chat.Logs.Events("RateLimited").Count, 1, (int)Math.Ceiling(seconds) + 1);
+    }
+
     /// <summary>
     /// Joins <see cref="Flooders"/> members from the attacker's address, has each send 15 messages a second, and
     /// meanwhile pings from a member on another address <see cref="Pings"/> times, one after each two rounds of the
