@@ -18,24 +18,11 @@ internal sealed class FramedServerOptions
         "--frame-timeout", "With --framing length: a message must arrive whole within this long of its first byte, or the client is disconnected",
         DefaultFrameTimeout);
 
-    private readonly Option<string> _maxBuffered = new("--max-buffered")
-    {
-        Description = "With --framing length: the most memory the unfinished messages of all clients may hold together, in bytes or with KB, MB, GB; "
+    private readonly Option<string> _maxBuffered = OptionFactory.Size(
+        "--max-buffered",
+        "With --framing length: the most memory the unfinished messages of all clients may hold together, in bytes or with KB, MB, GB; "
             + "a client whose message needs more is disconnected; 0 = unlimited",
-        HelpName = "size",
-        DefaultValueFactory = _ => "256MB",
-        Validators =
-        {
-            result =>
-            {
-                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "256MB";
-                if (!TryParse(text, out _))
-                {
-                    result.AddError($"--max-buffered: '{text}' is not a size: use for example 256MB, 64MB, or 0 for unlimited (at least 1KB)");
-                }
-            },
-        },
-    };
+        "256MB", "256MB, 64MB, or 0 for unlimited (at least 1KB)", zeroMeansUnlimited: true);
 
     public void AddTo(Command command)
     {
@@ -45,16 +32,6 @@ internal sealed class FramedServerOptions
 
     public TimeSpan FrameTimeout(ParseResult result) => result.GetValue(_frameTimeout).Value;
 
-    public long MaxBuffered(ParseResult result) => TryParse(result.GetValue(_maxBuffered)!, out var size) ? size : DefaultMaxBuffered;
-
-    private static bool TryParse(string text, out long size)
-    {
-        if (text.Trim() == "0")
-        {
-            size = 0;
-            return true;
-        }
-
-        return LoggingOptions.TryParseSize(text, out size);
-    }
+    public long MaxBuffered(ParseResult result) =>
+        result.GetValue(_maxBuffered)!.Trim() == "0" ? 0 : OptionFactory.TryParseSize(result.GetValue(_maxBuffered)!, out var size) ? size : DefaultMaxBuffered;
 }

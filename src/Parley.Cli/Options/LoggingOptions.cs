@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using Microsoft.Extensions.Logging;
 
 namespace Parley.Cli.Options;
@@ -28,23 +27,8 @@ internal sealed class LoggingOptions
     private readonly Option<string> _format = OptionFactory.Choice(
         "--log-format", "Log file format: text (one line per event) or json (one object per line)", "text", "text", "json");
 
-    private readonly Option<string> _fileSize = new("--log-file-size")
-    {
-        Description = "Roll the log file over at this size, in bytes or with KB, MB, GB (at least 1KB)",
-        HelpName = "size",
-        DefaultValueFactory = _ => "10MB",
-        Validators =
-        {
-            result =>
-            {
-                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "10MB";
-                if (!TryParseSize(text, out _))
-                {
-                    result.AddError($"--log-file-size: '{text}' is not a size: use for example 10MB, 512KB or 1048576");
-                }
-            },
-        },
-    };
+    private readonly Option<string> _fileSize = OptionFactory.Size(
+        "--log-file-size", "Roll the log file over at this size, in bytes or with KB, MB, GB (at least 1KB)", "10MB", "10MB, 512KB or 1048576");
 
     /// <param name="defaultLevel">
     /// The level when <c>--log-level</c> is not given: information for servers and clients; warning for commands whose
@@ -79,29 +63,5 @@ internal sealed class LoggingOptions
         result.GetValue(_file),
         result.GetValue(_console),
         result.GetValue(_format) == "json" ? LogFormat.Json : LogFormat.Text,
-        TryParseSize(result.GetValue(_fileSize) ?? "", out var size) ? size : 10_000_000);
-
-    internal static bool TryParseSize(string text, out long size)
-    {
-        size = 0;
-        var t = text.Trim().ToUpperInvariant();
-        long multiplier = 1;
-        foreach (var (suffix, factor) in new[] { ("GB", 1_000_000_000L), ("MB", 1_000_000L), ("KB", 1_000L), ("B", 1L) })
-        {
-            if (t.EndsWith(suffix, StringComparison.Ordinal))
-            {
-                multiplier = factor;
-                t = t[..^suffix.Length].TrimEnd();
-                break;
-            }
-        }
-
-        if (!long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n <= 0 || n > long.MaxValue / multiplier)
-        {
-            return false;
-        }
-
-        size = n * multiplier;
-        return size >= 1024;
-    }
+        OptionFactory.TryParseSize(result.GetValue(_fileSize) ?? "", out var size) ? size : 10_000_000);
 }

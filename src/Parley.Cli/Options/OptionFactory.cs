@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using System.Globalization;
 
 namespace Parley.Cli.Options;
 
@@ -101,4 +102,51 @@ internal static class OptionFactory
 
     private static string OptionName(ArgumentResult result) =>
         result.Parent is OptionResult option ? option.Option.Name : "value";
+
+    /// <summary>
+    /// A size in bytes or with KB, MB, GB (at least 1KB), kept as written so that help shows the default as people
+    /// write it; with <paramref name="zeroMeansUnlimited"/>, 0 is accepted too. Read it with <see cref="TryParseSize"/>.
+    /// </summary>
+    public static Option<string> Size(string name, string description, string defaultValue, string examples, bool zeroMeansUnlimited = false) => new(name)
+    {
+        Description = description,
+        HelpName = "size",
+        DefaultValueFactory = _ => defaultValue,
+        Validators =
+        {
+            result =>
+            {
+                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : defaultValue;
+                if (!(zeroMeansUnlimited && text.Trim() == "0") && !TryParseSize(text, out _))
+                {
+                    result.AddError($"{name}: '{text}' is not a size: use for example {examples}");
+                }
+            },
+        },
+    };
+
+    /// <summary>A size as <see cref="Size"/> takes it: bytes, or a number with KB, MB or GB (powers of 1000); at least 1KB.</summary>
+    public static bool TryParseSize(string text, out long size)
+    {
+        size = 0;
+        var t = text.Trim().ToUpperInvariant();
+        long multiplier = 1;
+        foreach (var (suffix, factor) in new[] { ("GB", 1_000_000_000L), ("MB", 1_000_000L), ("KB", 1_000L), ("B", 1L) })
+        {
+            if (t.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                multiplier = factor;
+                t = t[..^suffix.Length].TrimEnd();
+                break;
+            }
+        }
+
+        if (!long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n <= 0 || n > long.MaxValue / multiplier)
+        {
+            return false;
+        }
+
+        size = n * multiplier;
+        return size >= 1_000; // 1KB, as the option says: KB, MB and GB are powers of 1000
+    }
 }
