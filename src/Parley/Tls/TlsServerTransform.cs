@@ -73,6 +73,9 @@ public sealed class TlsServerTransform : IConnectionTransform
 
         if (first[0] != HandshakeRecord)
         {
+            // Take what the client sent before closing: a socket closed with unread data sends a reset, not an end of
+            // stream, and the client would report a lost connection instead of the hint to add --tls.
+            DrainWaiting(connection.Socket);
             throw new TlsException($"the client does not speak TLS: it sent plain data (\"{DataPreview.Of(first.AsSpan(0, peeked))}\"); disconnected");
         }
 
@@ -115,5 +118,24 @@ public sealed class TlsServerTransform : IConnectionTransform
         }
 
         return e.Message;
+    }
+
+    private static void DrainWaiting(Socket socket)
+    {
+        Span<byte> sink = stackalloc byte[1024];
+        try
+        {
+            for (var budget = 64 * 1024; budget > 0 && socket.Available > 0; budget -= sink.Length)
+            {
+                if (socket.Receive(sink, SocketFlags.None) == 0)
+                {
+                    return;
+                }
+            }
+        }
+        catch (SocketException)
+        {
+            // Best effort: the connection is being closed anyway.
+        }
     }
 }
