@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Parley.Bench;
 using Parley.Cli.Hosting;
 using Parley.Cli.Options;
-using Parley.Diagnostics;
 using Parley.Tcp;
 
 namespace Parley.Cli.Commands;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Parley.Diagnostics;
+using Parley.Bench;
 
 namespace Parley.Cli.Commands;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Parley.Diagnostics;
+using Parley.Bench;
 
 namespace Parley.Cli.Commands;
 

@@ -3,8 +3,9 @@ using System.Net;
 using System.Net.Sockets;
 using Parley.Cli.Hosting;
 using Parley.Cli.Options;
-using Parley.Diagnostics;
 using Parley.Echo;
+using Parley.Ping;
+using Parley.Shared;
 using Parley.Tcp;
 
 namespace Parley.Cli.Commands;

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Parley.Diagnostics;
 using Parley.Echo;
+using Parley.Ping;
 using Parley.Tcp;
 
 namespace Parley.Cli.Commands;

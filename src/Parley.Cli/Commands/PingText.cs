@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Net;
-using Parley.Diagnostics;
 using Parley.Echo;
+using Parley.Ping;
+using Parley.Shared;
 
 namespace Parley.Cli.Commands;
 

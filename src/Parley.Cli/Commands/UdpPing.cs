@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Net.Sockets;
 using Parley.Cli.Hosting;
 using Parley.Cli.Options;
-using Parley.Diagnostics;
+using Parley.Ping;
 using Parley.Tcp;
 
 namespace Parley.Cli.Commands;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Parley.Diagnostics;
+using Parley.Ping;
 using Parley.Tcp;
 
 namespace Parley.Cli.Commands;

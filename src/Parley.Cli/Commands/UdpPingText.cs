@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
-using Parley.Diagnostics;
+using Parley.Ping;
+using Parley.Shared;
 
 namespace Parley.Cli.Commands;
 

@@ -1,6 +1,6 @@
 using Parley.Chat;
 using Parley.Cli.Terminal;
-using Parley.Diagnostics;
+using Parley.Shared;
 
 namespace Parley.Cli.Hosting;
 

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using Parley.Cli.Options;
 using Parley.Hosting;
+using Parley.Net;
 using Parley.Tcp;
 
 namespace Parley.Cli.Hosting;

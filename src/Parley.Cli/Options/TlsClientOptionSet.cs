@@ -3,7 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Parley.Cli.Hosting;
 using Parley.Cli.Prompts;
-using Parley.Diagnostics;
+using Parley.Shared;
 using Parley.Tls;
 
 namespace Parley.Cli.Options;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Parley.Storage;
+using Parley.Shared;
 
 namespace Parley.Cli.Sessions;
 

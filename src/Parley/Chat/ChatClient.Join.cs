@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Parley.Diagnostics;
+using Parley.Shared;
 using Parley.Tcp;
 using Parley.Udp;
 

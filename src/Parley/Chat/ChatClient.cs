@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using Parley.Diagnostics;
+using Parley.Shared;
 using Parley.Udp;
 
 namespace Parley.Chat;

@@ -1,4 +1,5 @@
 using System.Net;
+using Parley.Shared;
 
 namespace Parley.Chat;
 

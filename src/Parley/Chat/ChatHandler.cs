@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Microsoft.Extensions.Logging;
-using Parley.Diagnostics;
+using Parley.Shared;
 using Parley.Udp;
 
 namespace Parley.Chat;

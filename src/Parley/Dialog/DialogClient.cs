@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
-using Parley.Diagnostics;
 using Parley.Framing;
+using Parley.Shared;
 using Parley.Tcp;
 
 namespace Parley.Dialog;

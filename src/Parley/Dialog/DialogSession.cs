@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using Microsoft.Extensions.Logging;
 using Parley.Framing;
+using Parley.Shared;
 using Parley.Tcp;
 
 namespace Parley.Dialog;
@@ -255,7 +256,7 @@ internal sealed class DialogSession : IAsyncDisposable
     }
 
     private static string Shorten(string text) =>
-        Diagnostics.DataPreview.Of(System.Text.Encoding.UTF8.GetBytes(text.Length > 40 ? text[..40] : text), 32);
+        DataPreview.Of(System.Text.Encoding.UTF8.GetBytes(text.Length > 40 ? text[..40] : text), 32);
 
     private static string Sentence(string problem) => char.ToUpperInvariant(problem[0]) + problem[1..] + ".";
 }

@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using Microsoft.Extensions.Logging;
-using Parley.Diagnostics;
 using Parley.Framing;
+using Parley.Shared;
 using Parley.Tcp;
 
 namespace Parley.Echo;

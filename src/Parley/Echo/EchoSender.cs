@@ -1,5 +1,5 @@
 using System.Net;
-using Parley.Chat;
+using Parley.Shared;
 
 namespace Parley.Echo;
 

@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Logging;
-using Parley.Chat;
-using Parley.Diagnostics;
+using Parley.Shared;
 using Parley.Udp;
 
 namespace Parley.Echo;

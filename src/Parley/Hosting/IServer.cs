@@ -1,4 +1,5 @@
 using System.Net;
+using Parley.Net;
 
 namespace Parley.Hosting;
 
@@ -14,7 +15,7 @@ public interface IServer : IAsyncDisposable
     /// <summary>Completes once the server has stopped.</summary>
     Task Completion { get; }
 
-    /// <summary>Binds and starts serving; throws <see cref="Tcp.ListenException"/> when no port could be bound.</summary>
+    /// <summary>Binds and starts serving; throws <see cref="ListenException"/> when no port could be bound.</summary>
     void Start();
 
     /// <summary>Asks the server to stop, naming who asked, without waiting; <see cref="Completion"/> tells when it has.</summary>

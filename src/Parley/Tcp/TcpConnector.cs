@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
-using Parley.Diagnostics;
+using Parley.Shared;
 
 namespace Parley.Tcp;
 

@@ -5,7 +5,8 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using Microsoft.Extensions.Logging;
-using Parley.Diagnostics;
+using Parley.Net;
+using Parley.Shared;
 
 namespace Parley.Tcp;
 
@@ -86,7 +87,9 @@ public sealed partial class TcpServer : Parley.Hosting.IServer
 
         TcpLog.ServerStarting(Logger, _handler.ServiceName, ParleyVersion.Current, Describe());
         Options.Transform?.Start(Logger);
-        _listener = ListenerBinder.Bind(Options, Logger);
+        _listener = ListenerBinder.Bind(
+            Options.Address, Options.Port, Options.PortTries, Options.Backlog, SocketType.Stream, ProtocolType.Tcp,
+            (port, reason, next) => TcpLog.PortInUse(Logger, port, reason, next));
         EndPoint = (IPEndPoint)_listener.LocalEndPoint!;
         ReachableAt = ListenAddresses.Reachable(EndPoint, _listener.AddressFamily == AddressFamily.InterNetworkV6 && _listener.DualMode);
         _startedAt = TimeProvider.GetTimestamp();

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
-using Parley.Diagnostics;
+using Parley.Shared;
 using Parley.Tcp;
 
 namespace Parley.Tls;

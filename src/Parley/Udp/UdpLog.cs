@@ -42,4 +42,7 @@ internal static partial class UdpLog
 
     [LoggerMessage(1560, LogLevel.Debug, "{RemoteEndPoint} reported unreachable by the network (ICMP), ignored")]
     public static partial void PeerUnreachable(ILogger logger, string remoteEndPoint);
+
+    [LoggerMessage(1561, LogLevel.Warning, "UDP port {Port} is in use, trying {NextPort} ({Reason})")]
+    public static partial void PortInUse(ILogger logger, int port, string reason, int nextPort);
 }

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
-using Parley.Diagnostics;
+using Parley.Net;
+using Parley.Shared;
 using Parley.Tcp;
 
 namespace Parley.Udp;
@@ -80,7 +81,8 @@ public sealed class UdpServer : Parley.Hosting.IServer
 
         UdpLog.ServerStarting(Logger, _handler.ServiceName, ParleyVersion.Current, Describe());
         var socket = ListenerBinder.Bind(
-            Options.Address, Options.Port, Options.PortTries, backlog: 0, SocketType.Dgram, ProtocolType.Udp, Logger);
+            Options.Address, Options.Port, Options.PortTries, backlog: 0, SocketType.Dgram, ProtocolType.Udp,
+            (port, reason, next) => UdpLog.PortInUse(Logger, port, reason, next));
         SetBuffers(socket, Options.ReceiveBufferBytes, Options.SendBufferBytes);
         _socket = socket;
         EndPoint = (IPEndPoint)socket.LocalEndPoint!;

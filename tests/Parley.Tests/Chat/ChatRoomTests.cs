@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Time.Testing;
 using Parley.Chat;
+using Parley.Shared;
 
 namespace Parley.Tests.Chat;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using Parley.Chat;
+using Parley.Shared;
 
 namespace Parley.Tests.Chat;
 

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using Parley.Diagnostics;
+using Parley.Ping;
 
 namespace Parley.Tests.Support;
 
