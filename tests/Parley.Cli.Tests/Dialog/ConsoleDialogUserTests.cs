@@ -1,5 +1,4 @@
 using Parley.Cli.Dialog;
-using Parley.Cli.Tests.Support;
 using Parley.Dialog;
 using Spectre.Console.Testing;
 

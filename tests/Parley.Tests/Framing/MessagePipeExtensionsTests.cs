@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using Parley.Framing;
-using Parley.Tests.Support;
 
 namespace Parley.Tests.Framing;
 
