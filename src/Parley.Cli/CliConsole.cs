@@ -23,6 +23,12 @@ internal sealed class CliConsole
 
     public required bool IsInputRedirected { get; init; }
 
+    /// <summary>Standard output is a file or pipe, not a terminal (true unless <see cref="FromSystem"/> finds a terminal).</summary>
+    public bool IsOutputRedirected { get; init; } = true;
+
+    /// <summary>Standard error is a file or pipe, not a terminal (true unless <see cref="FromSystem"/> finds a terminal).</summary>
+    public bool IsErrorRedirected { get; init; } = true;
+
     /// <summary>Where questions are asked and answered (on standard error, keyboard in).</summary>
     public IAnsiConsole Prompts
     {
@@ -47,7 +53,38 @@ internal sealed class CliConsole
             Out = Parley.Cli.StandardOutput.Writer(output),
             Error = Console.Error,
             IsInputRedirected = Console.IsInputRedirected,
+            IsOutputRedirected = Console.IsOutputRedirected,
+            IsErrorRedirected = Console.IsErrorRedirected,
         };
+    }
+
+    /// <summary>The terminal's width in columns, 80 when it cannot be told.</summary>
+    public static int TerminalWidth()
+    {
+        try
+        {
+            return Console.WindowWidth is > 10 and var width ? width : 80;
+        }
+        catch (IOException)
+        {
+            return 80;
+        }
+    }
+
+    /// <summary>
+    /// Sends everything written to the process's standard error (the logger's lines too, from any thread) to
+    /// <paramref name="writer"/> until the result is disposed.
+    /// </summary>
+    public static IDisposable RouteStandardError(TextWriter writer)
+    {
+        var original = Console.Error;
+        Console.SetError(writer);
+        return new Restore(original);
+    }
+
+    private sealed class Restore(TextWriter original) : IDisposable
+    {
+        public void Dispose() => Console.SetError(original);
     }
 
     /// <summary>Questions are asked only at a terminal, and never with <c>--no-prompt</c>.</summary>

@@ -1,5 +1,11 @@
 using System.CommandLine;
-using Parley.Cli.Commands;
+using Parley.Cli.Commands.Auth;
+using Parley.Cli.Commands.Bench;
+using Parley.Cli.Commands.Chat;
+using Parley.Cli.Commands.Echo;
+using Parley.Cli.Commands.Ident;
+using Parley.Cli.Commands.Ping;
+using Parley.Cli.Commands.Shell;
 using Parley.Tcp;
 
 namespace Parley.Cli;
@@ -10,16 +16,35 @@ internal static class ParleyCli
     /// <summary>The top-level commands, by name, each made only when needed (<see cref="Build"/>).</summary>
     private static readonly (string Name, Func<CliConsole, Command> Create)[] Commands =
     [
-        ("serve", ServeCommand.Create),
-        ("client", ClientCommand.Create),
-        ("ping", PingCommand.Create),
+        ("serve", Serve),
+        ("client", Client),
+        ("ping", PingCommands.Create),
         ("ident", IdentCommands.Admin),
-        ("auth", AuthAdminCommands.Create),
-        ("chat", ChatCommand.Create),
+        ("auth", AuthCommands.Admin),
+        ("chat", ChatCommands.Client),
         ("bench", BenchCommand.Create),
         ("completion", CompletionCommand.Create),
         ("man", ManCommand.Create),
     ];
+
+    private static Command Serve(CliConsole console) =>
+        new("serve", "Run a server in the foreground (stop it with 'stop' on its console, Ctrl+C or SIGTERM)")
+        {
+            EchoCommands.Serve(console),
+            IdentCommands.Serve(console),
+            AuthCommands.Serve(console),
+            ChatCommands.Serve(console),
+        };
+
+    private static Command Client(CliConsole console) =>
+        EchoCommands.Client(new Command("client", "Connect to a Parley server; without a subcommand, the echo client")
+        {
+            EchoCommands.Client(
+                new Command("echo", "Echo client: sends each line of standard input, prints what comes back on standard output (default port 9000)"),
+                console),
+            IdentCommands.Client(console),
+            AuthCommands.Client(console),
+        }, console);
 
     /// <summary>
     /// The command tree, or the part of it that <paramref name="args"/> can reach: the one top-level command they name,

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Parley.Chat;
-using Parley.Cli.Options;
+using Parley.Cli.Logging;
 using Parley.Cli.Prompts;
 using Parley.Cli.Terminal;
 using Spectre.Console;
@@ -18,16 +18,11 @@ internal static class ChatRunner
     {
         // At a terminal, everything written to standard error (the logger's lines too, from its own thread) goes
         // through the screen from the start, so that nothing interleaves with the input line or with other lines.
-        var atTerminal = !console.IsInputRedirected && !(Console.IsErrorRedirected && Console.IsOutputRedirected);
+        var atTerminal = !console.IsInputRedirected && !(console.IsErrorRedirected && console.IsOutputRedirected);
         var screen = atTerminal
-            ? new ChatScreen(console.Out, console.Error, Console.IsErrorRedirected ? console.Out : console.Error, TerminalWidth)
+            ? new ChatScreen(console.Out, console.Error, console.IsErrorRedirected ? console.Out : console.Error, CliConsole.TerminalWidth)
             : new ChatScreen(console.Out, console.Error);
-        var originalError = Console.Error;
-        if (atTerminal)
-        {
-            Console.SetError(new ScreenErrorWriter(screen));
-        }
-
+        using var routed = atTerminal ? CliConsole.RouteStandardError(new ScreenErrorWriter(screen)) : null;
         try
         {
             using var loggerFactory = LoggingSetup.Create(logging);
@@ -55,7 +50,6 @@ internal static class ChatRunner
         finally
         {
             screen.HideInput();
-            Console.SetError(originalError);
         }
     }
 
@@ -101,18 +95,6 @@ internal static class ChatRunner
 
             console.Prompts.WriteLine(problem);
             suggestion = null;
-        }
-    }
-
-    private static int TerminalWidth()
-    {
-        try
-        {
-            return Console.WindowWidth is > 10 and var width ? width : 80;
-        }
-        catch (IOException)
-        {
-            return 80;
         }
     }
 }

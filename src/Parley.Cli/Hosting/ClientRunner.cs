@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Parley.Cli.Options;
+using Parley.Cli.Logging;
 using Parley.Tcp;
 
 namespace Parley.Cli.Hosting;

@@ -1,6 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
-using Parley.Cli.Options;
+using Parley.Cli.Logging;
 using Parley.Hosting;
 using Parley.Net;
 using Parley.Tcp;

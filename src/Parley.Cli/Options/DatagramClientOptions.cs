@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Parley.Cli.Logging;
 
 namespace Parley.Cli.Options;
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Parley.Cli.Logging;
 using Parley.Tcp;
 
 namespace Parley.Cli.Options;

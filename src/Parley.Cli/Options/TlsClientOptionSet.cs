@@ -71,7 +71,10 @@ internal sealed class TlsClientOptionSet
         {
             Insecure = result.GetValue(_insecure),
             Pinned = result.GetValue(_fingerprint),
-            KnownHosts = new KnownHosts(Path.Combine(ParleyPaths.Config, "known_hosts"), NullLogger.Instance),
+            // A pinned fingerprint or --insecure decides alone: known_hosts is not consulted (nor is a home folder needed).
+            KnownHosts = result.GetValue(_insecure) || result.GetValue(_fingerprint) is not null
+                ? null
+                : new KnownHosts(ParleyPaths.KnownHosts, NullLogger.Instance),
             TrustOnFirstUse = result.GetValue(_trustOnFirstUse),
             Ask = mayPrompt ? question => AskToTrust(new Prompter(console.Prompts), console, question) : null,
             HandshakeTimeout = handshakeTimeout,

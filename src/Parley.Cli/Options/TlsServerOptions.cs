@@ -71,7 +71,7 @@ internal sealed class TlsServerOptions
                 names.Add(boundAddress.ToString());
             }
 
-            var directory = ParleyPaths.Data;
+            var directory = ParleyPaths.Certificates;
             return (ServerCertificates.LoadOrCreateSelfSigned(directory, names, TimeProvider.System, logger),
                 $"self-signed, kept in {Path.Combine(directory, ServerCertificates.CertificateFileName)}");
         }, result.GetValue(_handshakeTimeout));

@@ -24,24 +24,6 @@ internal sealed class SessionFile(string path, TextWriter warnings)
 
     public string Path { get; } = System.IO.Path.GetFullPath(path);
 
-    /// <summary><c>$XDG_CONFIG_HOME/parley/sessions.json</c>, or <c>~/.config/parley/sessions.json</c>.</summary>
-    public static string DefaultPath()
-    {
-        var config = Environment.GetEnvironmentVariable("XDG_CONFIG_HOME");
-        if (string.IsNullOrWhiteSpace(config) || !System.IO.Path.IsPathRooted(config))
-        {
-            var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-            if (string.IsNullOrEmpty(home))
-            {
-                throw new CliException("cannot find the home folder for the session file: set HOME, or give --session-file", ExitCodes.Usage);
-            }
-
-            config = System.IO.Path.Combine(home, ".config");
-        }
-
-        return System.IO.Path.Combine(config, "parley", "sessions.json");
-    }
-
     /// <summary>The session kept for <paramref name="server"/>, if any.</summary>
     public SessionEntry? Get(string server) =>
         Load(out _) is { } content && content.Servers.TryGetValue(server, out var entry) && !string.IsNullOrEmpty(entry.Token) ? entry : null;

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Parley.Cli.Tests.Commands.Echo;
 using Parley.Cli.Tests.Support;
 
 namespace Parley.Cli.Tests.Commands;

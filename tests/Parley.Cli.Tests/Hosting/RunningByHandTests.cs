@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Parley.Cli.Tests.Commands;
+using Parley.Cli.Tests.Commands.Echo;
 using Parley.Cli.Tests.Support;
 
 namespace Parley.Cli.Tests.Hosting;

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Parley.Cli.Tests.Commands;
+using Parley.Cli.Tests.Commands.Echo;
 using Parley.Cli.Tests.Support;
 
 namespace Parley.Cli.Tests.Network;

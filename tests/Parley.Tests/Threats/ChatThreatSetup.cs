@@ -12,7 +12,7 @@ internal static class ChatThreatSetup
     /// <summary>Someone else, on another host.</summary>
     public static readonly IPAddress Person = IPAddress.Parse("127.0.0.3");
 
-    /// <summary>The limits the CLI sets by default (src/Parley.Cli/Commands/ServeChatCommand.cs).</summary>
+    /// <summary>The limits the CLI sets by default (src/Parley.Cli/Commands/Chat/ChatCommands.cs).</summary>
     public static void AsTheCliSetsIt(ChatServerOptions options)
     {
         options.MaxMembersPerAddress = 32;
