@@ -79,7 +79,7 @@ public static class DialogClient
                     await HandleAsync(message).ConfigureAwait(false);
                 }
             }
-            catch (Exception e) when (SocketErrors.IsDisconnect(e) || e is IOException and not MessageProtocolException)
+            catch (Exception e) when (SocketErrors.IsDisconnect(e) || e is IOException)
             {
                 if (_bye is null)
                 {

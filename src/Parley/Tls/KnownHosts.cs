@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Parley.Shared;
 
 namespace Parley.Tls;
 
@@ -42,7 +43,7 @@ public sealed class KnownHosts
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new TlsException($"cannot read the known hosts file {_path}: {e.Message}", e);
+            throw new TlsException($"cannot read the known hosts file {_path}: {e.Message}", e, FailureKind.Storage);
         }
 
         return null;
@@ -58,7 +59,7 @@ public sealed class KnownHosts
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new TlsException($"cannot record the certificate of {Tcp.TcpConnector.HostPort(host, port)} in {_path}: {e.Message}", e);
+            throw new TlsException($"cannot record the certificate of {Tcp.TcpConnector.HostPort(host, port)} in {_path}: {e.Message}", e, FailureKind.Storage);
         }
     }
 
