@@ -34,7 +34,7 @@ public static class DialogClient
     }
 
     /// <summary>The outcome in words, for the user.</summary>
-    public static string Describe(DialogClientOutcome outcome) => outcome switch
+    internal static string Describe(DialogClientOutcome outcome) => outcome switch
     {
         DialogClientOutcome.Exited => "exit sent, the server closed the connection",
         DialogClientOutcome.Stopped => "stop sent, the server closed the connection",

@@ -24,7 +24,7 @@ public sealed class KnownHosts
     public string Path => _path;
 
     /// <summary>The key a server is known by: <c>[host]:port</c>.</summary>
-    public static string Key(string host, int port) => $"[{host.ToLowerInvariant()}]:{port}";
+    internal static string Key(string host, int port) => $"[{host.ToLowerInvariant()}]:{port}";
 
     /// <summary>The recorded fingerprint for a server and the line it is on, if any.</summary>
     /// <exception cref="TlsException">The file cannot be read.</exception>
