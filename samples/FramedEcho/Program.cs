@@ -72,7 +72,7 @@ static async Task EchoAsync(MessageSocket client)
                 await client.SendMessageAsync(message);
             }
         }
-        catch (Exception e) when (e is IOException or SocketException)
+        catch (Exception e) when (e is IOException or SocketException or MessageProtocolException)
         {
             Console.Error.WriteLine($"client {client.RemoteEndPoint}: {e.Message}");
         }

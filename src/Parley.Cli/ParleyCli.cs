@@ -6,7 +6,7 @@ using Parley.Cli.Commands.Echo;
 using Parley.Cli.Commands.Ident;
 using Parley.Cli.Commands.Ping;
 using Parley.Cli.Commands.Shell;
-using Parley.Tcp;
+using Parley.Shared;
 
 namespace Parley.Cli;
 
@@ -109,21 +109,22 @@ internal static class ParleyCli
                 Error = console.Error,
             });
         }
-        catch (CliException e)
-        {
-            await console.Error.WriteLineAsync($"parley: {e.Message}");
-            return e.ExitCode;
-        }
         catch (Exception e) when (StandardOutput.IsBroken(e))
         {
             // The reader of standard output went away (| head): end quietly, as on SIGPIPE.
             return StandardOutput.BrokenPipeExitCode;
         }
-        catch (Exception e) when (e is OutputException or IOException)
+        catch (ParleyException e)
+        {
+            // Every failure a user can meet, the library's and the command line's own: one line, the hint after it.
+            await console.Error.WriteLineAsync(e.Hint.Length == 0 ? $"parley: {e.Message}" : $"parley: {e.Message} ({e.Hint})");
+            return ExitCodes.Of(e.Kind);
+        }
+        catch (IOException e)
         {
             // A full disk, a device that refuses writes, or an input or output error no command expected: one line,
             // like any other failure, never a stack trace.
-            await console.Error.WriteLineAsync($"parley: {(e is IOException ? "input or output failed: " : "")}{e.Message}");
+            await console.Error.WriteLineAsync($"parley: input or output failed: {e.Message}");
             return ExitCodes.Failure;
         }
     }

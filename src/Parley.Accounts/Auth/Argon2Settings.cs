@@ -10,7 +10,7 @@ namespace Parley.Auth;
 /// <param name="MemoryKiB">Memory per hash in KiB (m). At least 8.</param>
 /// <param name="Iterations">Passes over the memory (t). At least 1.</param>
 /// <param name="Parallelism">Lanes (p). Only 1 is supported.</param>
-public sealed record Argon2Settings(int MemoryKiB, int Iterations, int Parallelism = 1)
+internal sealed record Argon2Settings(int MemoryKiB, int Iterations, int Parallelism = 1)
 {
     /// <summary>OWASP's recommended minimum for Argon2id: m=19456 KiB (19 MiB), t=2, p=1.</summary>
     public static Argon2Settings Owasp { get; } = new(19456, 2, 1);

@@ -37,8 +37,18 @@ public sealed partial class AuthHandler : ITcpConnectionHandler
     private readonly string _dummyHash;
     private long _lastPrune;
 
+    /// <summary>
+    /// Creates the handler, keeping accounts and sessions in <paramref name="database"/> and hashing passwords on
+    /// <paramref name="pool"/> (Argon2id, OWASP's parameters). It makes one password hash at once: the dummy that
+    /// unknown users are checked against.
+    /// </summary>
+    public AuthHandler(ParleyDatabase database, AuthOptions options, PasswordHashingPool pool, ILoggerFactory loggerFactory, TimeProvider? timeProvider = null)
+        : this(new AuthStore(database), options, new PasswordHasher(), pool, loggerFactory, timeProvider)
+    {
+    }
+
     /// <summary>Creates the handler. It makes one password hash at once: the dummy that unknown users are checked against.</summary>
-    public AuthHandler(
+    internal AuthHandler(
         AuthStore store, AuthOptions options, PasswordHasher hasher, PasswordHashingPool pool, ILoggerFactory loggerFactory,
         TimeProvider? timeProvider = null)
     {

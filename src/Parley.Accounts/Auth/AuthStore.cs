@@ -9,7 +9,7 @@ namespace Parley.Auth;
 /// of each token only), failed-sign-in counters, and the user last signed in from each address. Every change is one
 /// short transaction.
 /// </summary>
-public sealed class AuthStore
+internal sealed class AuthStore
 {
     private static readonly TimeSpan RegistrationWindow = TimeSpan.FromHours(1);
     private readonly ParleyDatabase _database;

@@ -1,7 +1,7 @@
 namespace Parley.Auth;
 
 /// <summary>What a password hash is for, in the <see cref="PasswordHashingPool"/>'s queue.</summary>
-public enum HashingPurpose
+internal enum HashingPurpose
 {
     /// <summary>Checking an existing account's password (or the dummy hash of an unknown user).</summary>
     SignIn,

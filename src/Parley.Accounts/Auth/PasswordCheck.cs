@@ -1,7 +1,7 @@
 namespace Parley.Auth;
 
 /// <summary>The result of checking a password against a stored hash.</summary>
-public enum PasswordCheck
+internal enum PasswordCheck
 {
     /// <summary>Wrong password (or an unusable stored hash).</summary>
     Invalid,

@@ -11,7 +11,7 @@ namespace Parley.Auth;
 /// constant-time. Hashing is slow on purpose (tens of milliseconds, <see cref="Argon2Settings.MemoryKiB"/> of
 /// memory): call it off the network I/O path, through a <see cref="PasswordHashingPool"/>.
 /// </summary>
-public sealed class PasswordHasher
+internal sealed class PasswordHasher
 {
     private const int SaltBytes = 16;
     private const int HashBytes = 32;

@@ -71,7 +71,7 @@ public sealed class PasswordHashingPool : IDisposable
     /// this address's share of it, or (for a registration) the registrations' share is full. The task completes (on
     /// the thread pool, not on a hashing thread) with the work's result or exception.
     /// </summary>
-    public bool TryRun<T>(string address, HashingPurpose purpose, Func<T> work, out Task<T> result)
+    internal bool TryRun<T>(string address, HashingPurpose purpose, Func<T> work, out Task<T> result)
     {
         ArgumentNullException.ThrowIfNull(address);
         ArgumentNullException.ThrowIfNull(work);

@@ -6,7 +6,7 @@ namespace Parley.Auth;
 /// What a new password must be (OWASP, NIST SP 800-63B): 8 to 256 characters (Unicode code points, any of them,
 /// spaces included), not the user name, and typed the same twice. No composition rules.
 /// </summary>
-public static class PasswordPolicy
+internal static class PasswordPolicy
 {
     /// <summary>The shortest password, in characters.</summary>
     public const int MinLength = 8;

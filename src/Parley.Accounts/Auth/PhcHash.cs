@@ -9,7 +9,7 @@ namespace Parley.Auth;
 /// <param name="Settings">The cost parameters it was made with.</param>
 /// <param name="Salt">The random salt (16 bytes).</param>
 /// <param name="Hash">The derived bytes (32).</param>
-public sealed record PhcHash(Argon2Settings Settings, byte[] Salt, byte[] Hash)
+internal sealed record PhcHash(Argon2Settings Settings, byte[] Salt, byte[] Hash)
 {
     /// <summary>The Argon2 version this format carries: 0x13 (19).</summary>
     public const int Version = 19;

@@ -1,7 +1,7 @@
 namespace Parley.Auth;
 
 /// <summary>What became of a <c>resume</c>.</summary>
-public enum ResumeOutcome
+internal enum ResumeOutcome
 {
     /// <summary>The token was valid; it is replaced by a new one.</summary>
     Resumed,

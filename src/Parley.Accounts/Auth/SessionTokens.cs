@@ -7,7 +7,7 @@ namespace Parley.Auth;
 /// Session tokens: 256 bits from the operating system's cryptographic random generator, in base64url without
 /// padding (43 characters). The server keeps only each token's SHA-256, so a copy of its database opens no session.
 /// </summary>
-public static class SessionTokens
+internal static class SessionTokens
 {
     /// <summary>The number of random bytes in a token.</summary>
     public const int Bytes = 32;

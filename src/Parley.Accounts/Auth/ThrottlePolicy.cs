@@ -9,7 +9,7 @@ namespace Parley.Auth;
 /// <see cref="FirstDelay"/> doubling up to <see cref="MaxDelay"/>. A successful sign-in clears the account's count and
 /// the pair's. Defaults: 5 failures, 15 minutes, 30 seconds, 15 minutes; slowed after 5 failures, 1 second up to 10.
 /// </summary>
-public sealed record ThrottlePolicy
+internal sealed record ThrottlePolicy
 {
     /// <summary>Failures that lock an address, or an account from one address. Default 5.</summary>
     public int MaxFailures { get; init; } = 5;

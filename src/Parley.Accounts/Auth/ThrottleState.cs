@@ -4,4 +4,4 @@ namespace Parley.Auth;
 /// <param name="Failures">Failures in the current run.</param>
 /// <param name="LastFailure">When the last one happened.</param>
 /// <param name="LockedUntil">Sign-ins are refused until then.</param>
-public sealed record ThrottleState(int Failures, DateTimeOffset LastFailure, DateTimeOffset LockedUntil);
+internal sealed record ThrottleState(int Failures, DateTimeOffset LastFailure, DateTimeOffset LockedUntil);

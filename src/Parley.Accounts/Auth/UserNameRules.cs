@@ -6,7 +6,7 @@ namespace Parley.Auth;
 /// What makes a user name: trimmed, 1 to <see cref="MaxLength"/> characters, each a letter, a digit, or one of
 /// <c>. _ - @</c>. Names are unique regardless of case: <c>Alice</c> and <c>alice</c> are the same account.
 /// </summary>
-public static class UserNameRules
+internal static class UserNameRules
 {
     /// <summary>The longest user name, in characters.</summary>
     public const int MaxLength = 64;

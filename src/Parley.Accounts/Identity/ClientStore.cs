@@ -8,7 +8,7 @@ namespace Parley.Identity;
 /// The identification service's clients in the shared database: per IP address, the name, first and last seen,
 /// and the number of visits. Each change is one short transaction, committed before the caller tells the client.
 /// </summary>
-public sealed class ClientStore
+internal sealed class ClientStore
 {
     private readonly ParleyDatabase _database;
 

@@ -3,4 +3,4 @@ namespace Parley.Identity;
 /// <summary>A known client's connection, counted.</summary>
 /// <param name="Client">The client as stored now (this visit counted).</param>
 /// <param name="PreviousVisit">When it was seen before this visit.</param>
-public sealed record ClientVisit(KnownClient Client, DateTimeOffset PreviousVisit);
+internal sealed record ClientVisit(KnownClient Client, DateTimeOffset PreviousVisit);

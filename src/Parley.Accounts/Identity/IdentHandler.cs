@@ -29,8 +29,14 @@ public sealed class IdentHandler : ITcpConnectionHandler
     private long _lastBusyLog;
     private int _busyRefusals;
 
-    /// <summary>Creates the handler.</summary>
-    public IdentHandler(ClientStore store, IdentOptions options, ILoggerFactory loggerFactory, TimeProvider? timeProvider = null)
+    /// <summary>Creates the handler, keeping what it learns in <paramref name="database"/>.</summary>
+    public IdentHandler(ParleyDatabase database, IdentOptions options, ILoggerFactory loggerFactory, TimeProvider? timeProvider = null)
+        : this(new ClientStore(database), options, loggerFactory, timeProvider)
+    {
+    }
+
+    /// <summary>Creates the handler over <paramref name="store"/>.</summary>
+    internal IdentHandler(ClientStore store, IdentOptions options, ILoggerFactory loggerFactory, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(options);

@@ -6,4 +6,4 @@ namespace Parley.Identity;
 /// <param name="FirstSeen">When it first gave its name.</param>
 /// <param name="LastSeen">When it last connected.</param>
 /// <param name="Visits">How many times it has connected, counting the first.</param>
-public sealed record KnownClient(string Address, string Name, DateTimeOffset FirstSeen, DateTimeOffset LastSeen, long Visits);
+internal sealed record KnownClient(string Address, string Name, DateTimeOffset FirstSeen, DateTimeOffset LastSeen, long Visits);

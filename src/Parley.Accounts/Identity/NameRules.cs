@@ -8,7 +8,7 @@ namespace Parley.Identity;
 /// control characters (nor the invisible characters that reorder text on a terminal). Names are stored as given, not
 /// normalised: the program runs with invariant globalization.
 /// </summary>
-public static class NameRules
+internal static class NameRules
 {
     /// <summary>The longest name, in characters.</summary>
     public const int MaxLength = 64;

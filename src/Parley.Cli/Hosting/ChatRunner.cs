@@ -68,11 +68,6 @@ internal static class ChatRunner
                 screen.WriteService($"parley: {e.Message}");
                 nickname = AskNickname(console, null);
             }
-            catch (ChatJoinException e)
-            {
-                var hint = ChatClient.Hint(e.Failure);
-                throw new CliException(hint.Length == 0 ? e.Message : $"{e.Message} ({hint})");
-            }
         }
     }
 

@@ -17,28 +17,12 @@ internal static class ClientRunner
         using var stop = StopSources.Signals(_ => interrupted.Cancel());
         try
         {
-            await using var connection = await Connect(host, port, connect, logger, interrupted.Token);
+            await using var connection = await TcpConnector.ConnectAsync(host, port, connect, logger, interrupted.Token);
             return await session(connection, logger, interrupted.Token);
         }
         catch (OperationCanceledException) when (interrupted.IsCancellationRequested)
         {
             throw new CliException("interrupted", ExitCodes.Interrupted);
-        }
-    }
-
-    private static async Task<ClientConnection> Connect(string host, int port, ConnectOptions options, ILogger logger, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await TcpConnector.ConnectAsync(host, port, options, logger, cancellationToken);
-        }
-        catch (ConnectException e)
-        {
-            throw new CliException($"{e.Message} ({e.Hint})");
-        }
-        catch (Tls.TlsException e)
-        {
-            throw new CliException(e.Message);
         }
     }
 }

@@ -12,15 +12,7 @@ internal static class DialogClientSession
         CliConsole console, ClientConnection connection, DialogClientOptions options, ILogger logger, CancellationToken cancellationToken,
         Action<DialogClientResult>? ended = null)
     {
-        DialogClientResult result;
-        try
-        {
-            result = await DialogClient.RunAsync(connection, new ConsoleDialogUser(console), options, logger, cancellationToken);
-        }
-        catch (DialogClientException e)
-        {
-            throw new CliException(e.Message);
-        }
+        var result = await DialogClient.RunAsync(connection, new ConsoleDialogUser(console), options, logger, cancellationToken);
 
         ended?.Invoke(result);
         var target = TcpConnector.HostPort(connection.Host, connection.Port);

@@ -2,7 +2,6 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using Parley.Cli.Logging;
 using Parley.Hosting;
-using Parley.Net;
 using Parley.Tcp;
 
 namespace Parley.Cli.Hosting;
@@ -27,14 +26,7 @@ internal static class ServerRunner
         using var loggerFactory = LoggingSetup.Create(logging);
         stop.BeforeForcedExit = loggerFactory.Dispose;
         await using var server = createServer(loggerFactory);
-        try
-        {
-            server.Start();
-        }
-        catch (Exception e) when (e is ListenException or Tls.TlsException)
-        {
-            throw new CliException(e.Message);
-        }
+        server.Start();
 
         if (!stop.Requested)
         {

@@ -37,19 +37,12 @@ internal sealed class DatabaseOption(bool server = false)
     /// <summary>Opens the database; a file that cannot be used is one clear error line.</summary>
     public ParleyDatabase Open(ParseResult result, ILogger? logger = null, bool create = true)
     {
-        try
+        var database = ParleyDatabase.Open(Path(result), logger, create);
+        if (server)
         {
-            var database = ParleyDatabase.Open(Path(result), logger, create);
-            if (server)
-            {
-                database.MaxWaitingWrites = result.GetValue(_maxWaitingWrites);
-            }
+            database.MaxWaitingWrites = result.GetValue(_maxWaitingWrites);
+        }
 
-            return database;
-        }
-        catch (ParleyDatabaseException e)
-        {
-            throw new CliException(e.Message);
-        }
+        return database;
     }
 }

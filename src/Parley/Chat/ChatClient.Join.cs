@@ -108,7 +108,7 @@ public sealed partial class ChatClient
     }
 
     /// <summary>What to check for each kind of failure, in words for a person (empty when the server said why).</summary>
-    public static string Hint(ChatJoinFailure failure) => failure switch
+    internal static string Hint(ChatJoinFailure failure) => failure switch
     {
         ChatJoinFailure.Unreachable => "is the chat server running, on this port and this address?",
         ChatJoinFailure.NoAnswer => "no answer at all: the host may be down, the server may not be a Parley chat, or a firewall may drop UDP",

@@ -1,11 +1,14 @@
+using Parley.Shared;
+
 namespace Parley.Chat;
 
 /// <summary>A chat client could not join. <see cref="Exception.Message"/> is one line naming the server.</summary>
-public sealed class ChatJoinException : IOException
+public sealed class ChatJoinException : ParleyException
 {
     /// <summary>Creates the exception.</summary>
     public ChatJoinException(string message, ChatJoinFailure failure, string reason, Exception? inner = null)
-        : base(message, inner)
+        : base(message, failure is ChatJoinFailure.Refused or ChatJoinFailure.TooFast ? FailureKind.Refused : FailureKind.Network,
+            ChatClient.Hint(failure), inner)
     {
         Failure = failure;
         Reason = reason;

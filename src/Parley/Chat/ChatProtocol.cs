@@ -1,7 +1,7 @@
 namespace Parley.Chat;
 
 /// <summary>The fixed numbers of the chat protocol (docs/protocol.md, "Chat").</summary>
-public static class ChatProtocol
+internal static class ChatProtocol
 {
     /// <summary>The chat's UDP port unless told otherwise.</summary>
     public const int DefaultPort = 9003;

@@ -6,7 +6,7 @@ namespace Parley.Chat;
 /// The text rules of the chat: one strict UTF-8 line per datagram, at most <see cref="ChatProtocol.MaxDatagramBytes"/>
 /// bytes, one trailing LF or CR LF ignored, and no control characters.
 /// </summary>
-public static class ChatText
+internal static class ChatText
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 

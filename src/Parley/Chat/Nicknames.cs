@@ -11,7 +11,7 @@ namespace Parley.Chat;
 /// at once), and the letters of one script (or one writing system, as Japanese's); two nicknames are the same when
 /// they look alike: equal after NFKC and case folding, then as confusable skeletons (<see cref="Comparer"/>).
 /// </summary>
-public static class Nicknames
+internal static class Nicknames
 {
     /// <summary>Compares nicknames by what they look like: NFKC, case folding and confusable skeletons (UTS #39).</summary>
     public static StringComparer Comparer { get; } = new NicknameComparer();

@@ -34,7 +34,7 @@ public static class DialogClient
     }
 
     /// <summary>The outcome in words, for the user.</summary>
-    public static string Describe(DialogClientOutcome outcome) => outcome switch
+    internal static string Describe(DialogClientOutcome outcome) => outcome switch
     {
         DialogClientOutcome.Exited => "exit sent, the server closed the connection",
         DialogClientOutcome.Stopped => "stop sent, the server closed the connection",
@@ -79,7 +79,7 @@ public static class DialogClient
                     await HandleAsync(message).ConfigureAwait(false);
                 }
             }
-            catch (Exception e) when (SocketErrors.IsDisconnect(e) || e is IOException and not MessageProtocolException)
+            catch (Exception e) when (SocketErrors.IsDisconnect(e) || e is IOException)
             {
                 if (_bye is null)
                 {

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Parley.Dialog;
 
 /// <summary>Turns dialog messages into JSON text and back. Lenient on input: unknown fields are ignored.</summary>
-public static class DialogCodec
+internal static class DialogCodec
 {
     // Relaxed escaping keeps non-ASCII text readable on the wire ("Привет", not "\u041F..."); the text is never
     // embedded in HTML, which is what the default encoder guards against.

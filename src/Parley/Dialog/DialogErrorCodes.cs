@@ -1,7 +1,7 @@
 namespace Parley.Dialog;
 
 /// <summary>The stable, machine-readable codes of <c>error</c> messages.</summary>
-public static class DialogErrorCodes
+internal static class DialogErrorCodes
 {
     /// <summary>Not JSON, no or an unknown <c>type</c>, or a message that does not fit the moment. Three in a row end the connection.</summary>
     public const string BadMessage = "bad-message";

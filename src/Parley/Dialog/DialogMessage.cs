@@ -44,30 +44,30 @@ public sealed class DialogMessage
     public string? Expires { get; init; }
 
     /// <summary>The <c>hello</c> a server sends first.</summary>
-    public static DialogMessage Hello(string service) => new() { Type = DialogTypes.Hello, Service = service, Version = DialogProtocol.Version };
+    internal static DialogMessage Hello(string service) => new() { Type = DialogTypes.Hello, Service = service, Version = DialogProtocol.Version };
 
     /// <summary>Text for the user.</summary>
-    public static DialogMessage Say(string text) => new() { Type = DialogTypes.Say, Text = text };
+    internal static DialogMessage Say(string text) => new() { Type = DialogTypes.Say, Text = text };
 
     /// <summary>A question; <paramref name="secret"/> answers are not shown while typed.</summary>
-    public static DialogMessage Ask(string id, string text, bool secret = false, string? defaultAnswer = null) =>
+    internal static DialogMessage Ask(string id, string text, bool secret = false, string? defaultAnswer = null) =>
         new() { Type = DialogTypes.Ask, Id = id, Text = text, Secret = secret, Default = defaultAnswer };
 
     /// <summary>The reply to a conversation message.</summary>
-    public static DialogMessage Echo(string text) => new() { Type = DialogTypes.Echo, Text = text };
+    internal static DialogMessage Echo(string text) => new() { Type = DialogTypes.Echo, Text = text };
 
     /// <summary>An error with a stable code.</summary>
-    public static DialogMessage Error(string code, string text, int? retryAfter = null) =>
+    internal static DialogMessage Error(string code, string text, int? retryAfter = null) =>
         new() { Type = DialogTypes.Error, Code = code, Text = text, RetryAfter = retryAfter };
 
     /// <summary>The last message before the server closes the connection.</summary>
-    public static DialogMessage Bye(string text) => new() { Type = DialogTypes.Bye, Text = text };
+    internal static DialogMessage Bye(string text) => new() { Type = DialogTypes.Bye, Text = text };
 
     /// <summary>The conversation begins: the client may now send <c>message</c>s.</summary>
-    public static DialogMessage Ready(string text) => new() { Type = DialogTypes.Ready, Text = text };
+    internal static DialogMessage Ready(string text) => new() { Type = DialogTypes.Ready, Text = text };
 
     /// <summary>A new session token (authentication).</summary>
-    public static DialogMessage Session(string token, string user, DateTimeOffset expires) => new()
+    internal static DialogMessage Session(string token, string user, DateTimeOffset expires) => new()
     {
         Type = DialogTypes.Session,
         Token = token,
@@ -76,16 +76,16 @@ public sealed class DialogMessage
     };
 
     /// <summary>The client's answer to the question <paramref name="id"/>.</summary>
-    public static DialogMessage Answer(string id, string text) => new() { Type = DialogTypes.Answer, Id = id, Text = text };
+    internal static DialogMessage Answer(string id, string text) => new() { Type = DialogTypes.Answer, Id = id, Text = text };
 
     /// <summary>A conversation message from the client.</summary>
-    public static DialogMessage Message(string text) => new() { Type = DialogTypes.Message, Text = text };
+    internal static DialogMessage Message(string text) => new() { Type = DialogTypes.Message, Text = text };
 
     /// <summary>The client's first message when it holds a session token (authentication).</summary>
-    public static DialogMessage Resume(string token) => new() { Type = DialogTypes.Resume, Token = token };
+    internal static DialogMessage Resume(string token) => new() { Type = DialogTypes.Resume, Token = token };
 
     /// <summary>Ends the session: the server revokes the token and says bye (authentication).</summary>
-    public static DialogMessage Logout() => new() { Type = DialogTypes.Logout };
+    internal static DialogMessage Logout() => new() { Type = DialogTypes.Logout };
 
     /// <summary>
     /// The type and, where there is one, the question id and error code: never the text or token, which may be

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Parley.Dialog;
 
 /// <summary>Constants and small rules of the dialog protocol shared by servers and clients.</summary>
-public static class DialogProtocol
+internal static class DialogProtocol
 {
     /// <summary>The protocol version this library speaks.</summary>
     public const int Version = 1;

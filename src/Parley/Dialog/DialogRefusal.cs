@@ -6,7 +6,7 @@ namespace Parley.Dialog;
 /// What a dialog server says to a client it turns away at the door (a connection limit): <c>hello</c>, <c>error</c>
 /// <c>busy</c> with the reason, and <c>bye</c>, as framed bytes ready to send (<see cref="Tcp.TcpServerOptions.Refusal"/>).
 /// </summary>
-public static class DialogRefusal
+internal static class DialogRefusal
 {
     /// <summary>The three messages for <paramref name="service"/> (<c>ident</c>, <c>auth</c>), refusing for <paramref name="reason"/>.</summary>
     public static ReadOnlyMemory<byte> Busy(string service, string reason)

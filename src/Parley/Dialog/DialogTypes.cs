@@ -1,7 +1,7 @@
 namespace Parley.Dialog;
 
 /// <summary>The values of a dialog message's <c>type</c> field.</summary>
-public static class DialogTypes
+internal static class DialogTypes
 {
     /// <summary>Server to client, always first: which service and protocol version.</summary>
     public const string Hello = "hello";

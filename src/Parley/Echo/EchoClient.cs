@@ -84,7 +84,7 @@ public static class EchoClient
             {
                 await receive.ConfigureAwait(false);
             }
-            catch (Exception e) when (SocketErrors.IsDisconnect(e) || e is IOException and not MessageProtocolException)
+            catch (Exception e) when (SocketErrors.IsDisconnect(e) || e is IOException)
             {
                 return EchoClientOutcome.ConnectionLost;
             }

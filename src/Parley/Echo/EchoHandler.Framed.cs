@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using Microsoft.Extensions.Logging;
 using Parley.Framing;
 using Parley.Shared;
@@ -12,13 +11,9 @@ public sealed partial class EchoHandler
 {
     private async Task EchoMessagesAsync(ServerConnection connection)
     {
-        var max = _options.MaxMessageBytes;
         var stream = connection.Transport;
         var stopping = connection.Stopping;
-        var readSize = Math.Max(_options.ChunkSize, FramedReadSize);
-        byte[]? buffer = null;
-        var reserved = 0; // bytes of the budget this connection holds: the length of a buffer grown for a large message
-        var held = 0; // bytes of a frame not yet complete, at the start of the buffer
+        using var frames = new FrameReader(_options.MaxMessageBytes, Math.Max(_options.ChunkSize, FramedReadSize), _budget);
         var mayHaveMore = false;
         var withoutWaiting = 0;
         CancellationTokenSource? frameTimer = null; // cancels a read when a message has taken longer than its limit
@@ -27,20 +22,35 @@ public sealed partial class EchoHandler
         {
             while (true)
             {
+                if (!mayHaveMore && frames.Buffered == 0)
+                {
+                    // Between messages and nothing waiting: wait for data without holding a buffer.
+                    frames.Release();
+                    try
+                    {
+                        await stream.ReadAsync(Memory<byte>.Empty, stopping).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                    {
+                        return;
+                    }
+                }
+
+                if (!frames.TryGetReadBuffer(out var room, out var refused))
+                {
+                    // The frame still arriving needs a larger buffer than the shared budget has left.
+                    connection.OnReceived(frames.Buffered);
+                    connection.SetCloseReason(CloseReason.LimitExceeded);
+                    EchoLog.OverBudget(_logger, connection.Id, connection.RemoteEndPoint, refused, frames.DeclaredLength,
+                        _budget!.InUse, _budget.MaxBytes);
+                    return;
+                }
+
                 int received;
                 bool readWaited;
                 try
                 {
-                    if (!mayHaveMore && held == 0)
-                    {
-                        // Between messages and nothing waiting: wait for data without holding a buffer.
-                        Return(ref buffer);
-                        Release(ref reserved);
-                        await stream.ReadAsync(Memory<byte>.Empty, stopping).ConfigureAwait(false);
-                    }
-
-                    buffer ??= ArrayPool<byte>.Shared.Rent(readSize);
-                    var read = stream.ReadAsync(buffer.AsMemory(held), frameStarted ? frameTimer!.Token : stopping);
+                    var read = stream.ReadAsync(room, frameStarted ? frameTimer!.Token : stopping);
                     readWaited = !read.IsCompleted;
                     received = await read.ConfigureAwait(false);
                 }
@@ -50,23 +60,24 @@ public sealed partial class EchoHandler
                 }
                 catch (OperationCanceledException) when (frameStarted)
                 {
-                    connection.OnReceived(held);
+                    connection.OnReceived(frames.Buffered);
                     connection.SetCloseReason(CloseReason.MessageTimeout);
-                    EchoLog.MessageTimedOut(_logger, connection.Id, connection.RemoteEndPoint, Durations.Format(_options.FrameTimeout!.Value), held);
+                    EchoLog.MessageTimedOut(_logger, connection.Id, connection.RemoteEndPoint, Durations.Format(_options.FrameTimeout!.Value), frames.Buffered);
                     return;
                 }
 
-                var total = held + received;
-                mayHaveMore = total == buffer.Length;
-                var input = new ReadOnlySequence<byte>(buffer, 0, total);
+                mayHaveMore = received == room.Length;
+                frames.Advance(received);
+                var total = frames.Buffered;
+                var first = frames.Offset;
                 var command = LineCommand.None;
-                var echoed = 0L; // whole frames, from the start of the buffer, that go back unchanged
+                var echoed = 0; // whole frames, from the first, that go back unchanged
                 MessageProtocolException? error = null;
                 try
                 {
-                    while (LengthPrefixCodec.TryReadFrame(ref input, max, out var payload))
+                    while (frames.TryReadFrame(out var payload))
                     {
-                        LengthPrefixCodec.Validate(payload, max);
+                        LengthPrefixCodec.Validate(payload, frames.MaxMessageBytes);
                         if (_logger.IsEnabled(LogLevel.Information))
                         {
                             EchoLog.MessageReceived(_logger, connection.Id, (int)payload.Length, DataPreview.Of(payload.FirstSpan));
@@ -84,7 +95,7 @@ public sealed partial class EchoHandler
                             break;
                         }
 
-                        echoed = total - input.Length;
+                        echoed = frames.Offset - first;
                         if (_logger.IsEnabled(LogLevel.Information))
                         {
                             EchoLog.MessageSent(_logger, connection.Id, (int)payload.Length);
@@ -93,7 +104,7 @@ public sealed partial class EchoHandler
 
                     if (command == LineCommand.None && received == 0)
                     {
-                        LengthPrefixCodec.ThrowIfIncomplete(input, max);
+                        frames.ThrowIfIncomplete();
                         connection.SetCloseReason(CloseReason.ClosedByClient);
                     }
                 }
@@ -110,10 +121,10 @@ public sealed partial class EchoHandler
                     // A large message holds part of the shared budget until it has gone back: a client that does not
                     // read its echo must not hold it for ever (it would shut others out), so that write has the same
                     // time limit as the message had to arrive. Ordinary small messages hold no budget and no limit.
-                    using var writeTimer = reserved > 0 && _options.FrameTimeout is { } writeLimit ? new CancellationTokenSource(writeLimit) : null;
+                    using var writeTimer = frames.Reserved > 0 && _options.FrameTimeout is { } writeLimit ? new CancellationTokenSource(writeLimit) : null;
                     try
                     {
-                        var write = stream.WriteAsync(buffer.AsMemory(0, (int)echoed), writeTimer?.Token ?? default);
+                        var write = stream.WriteAsync(frames.Slice(first, echoed), writeTimer?.Token ?? default);
                         writeWaited = !write.IsCompleted;
                         await write.ConfigureAwait(false);
                     }
@@ -121,11 +132,11 @@ public sealed partial class EchoHandler
                     {
                         connection.OnReceived(total);
                         connection.SetCloseReason(CloseReason.MessageTimeout);
-                        EchoLog.EchoNotRead(_logger, connection.Id, connection.RemoteEndPoint, echoed, Durations.Format(_options.FrameTimeout!.Value), reserved);
+                        EchoLog.EchoNotRead(_logger, connection.Id, connection.RemoteEndPoint, echoed, Durations.Format(_options.FrameTimeout!.Value), frames.Reserved);
                         return;
                     }
 
-                    connection.OnSent((int)echoed);
+                    connection.OnSent(echoed);
                 }
 
                 if (error is not null)
@@ -136,7 +147,7 @@ public sealed partial class EchoHandler
                     return;
                 }
 
-                var consumed = (int)(total - input.Length);
+                var consumed = frames.Offset - first;
                 connection.OnReceived(consumed);
                 if (command != LineCommand.None)
                 {
@@ -150,16 +161,10 @@ public sealed partial class EchoHandler
                 }
 
                 // A message that completed ends its clock; the one left unfinished (if any) starts one: a new frame
-                // begins at 'consumed' whenever whole frames were taken off the front.
-                if (consumed > 0 || held == 0)
+                // begins whenever whole frames were taken off the front.
+                if (consumed > 0 || total == received)
                 {
-                    frameStarted = StartFrameClock(ref frameTimer, total > consumed, stopping);
-                }
-
-                held = total - consumed;
-                if (!TryKeepIncompleteFrame(connection, ref buffer, ref reserved, consumed, held, readSize))
-                {
-                    return;
+                    frameStarted = StartFrameClock(ref frameTimer, frames.Buffered > 0, stopping);
                 }
 
                 withoutWaiting = readWaited || writeWaited ? 0 : withoutWaiting + 1;
@@ -172,8 +177,6 @@ public sealed partial class EchoHandler
         }
         finally
         {
-            Return(ref buffer);
-            Release(ref reserved);
             frameTimer?.Dispose();
         }
     }
@@ -203,51 +206,6 @@ public sealed partial class EchoHandler
         timer ??= CancellationTokenSource.CreateLinkedTokenSource(stopping);
         timer.CancelAfter(limit);
         return true;
-    }
-
-    /// <summary>
-    /// Moves the start of an incomplete frame to the front of the buffer, growing the buffer while its header declares
-    /// more than fits (the codec has already refused any length over the maximum): doubling, not to the declared size
-    /// at once, so that a header that lies costs its sender what it actually sent. Grown buffers are reserved from the
-    /// budget; a connection that cannot reserve is closed, with the reason logged.
-    /// </summary>
-    private bool TryKeepIncompleteFrame(ServerConnection connection, ref byte[] buffer, ref int reserved, int consumed, int held, int readSize)
-    {
-        var needed = held >= LengthPrefixCodec.HeaderLength
-            ? LengthPrefixCodec.HeaderLength + (long)BinaryPrimitives.ReadUInt32BigEndian(buffer.AsSpan(consumed))
-            : LengthPrefixCodec.HeaderLength;
-        if (needed <= buffer.Length || buffer.Length - held >= readSize)
-        {
-            buffer.AsSpan(consumed, held).CopyTo(buffer);
-            return true;
-        }
-
-        var size = (int)Math.Min(needed, Math.Max(buffer.Length * 2L, held + (long)readSize));
-        var larger = ArrayPool<byte>.Shared.Rent(size);
-        if (_budget is { } budget && !budget.TryReserve(larger.Length - reserved))
-        {
-            ArrayPool<byte>.Shared.Return(larger);
-            connection.OnReceived(held);
-            connection.SetCloseReason(CloseReason.LimitExceeded);
-            EchoLog.OverBudget(_logger, connection.Id, connection.RemoteEndPoint, larger.Length - reserved,
-                needed - LengthPrefixCodec.HeaderLength, budget.InUse, budget.MaxBytes);
-            return false;
-        }
-
-        buffer.AsSpan(consumed, held).CopyTo(larger);
-        ArrayPool<byte>.Shared.Return(buffer);
-        buffer = larger;
-        reserved = _budget is null ? 0 : larger.Length;
-        return true;
-    }
-
-    private void Release(ref int reserved)
-    {
-        if (reserved > 0)
-        {
-            _budget!.Release(reserved);
-            reserved = 0;
-        }
     }
 
     private static LineCommand AsCommand(in ReadOnlySequence<byte> payload)

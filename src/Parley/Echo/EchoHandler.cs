@@ -35,7 +35,7 @@ public sealed partial class EchoHandler : ITcpConnectionHandler
     }
 
     /// <summary>Framed mode: the memory budget of unfinished messages, shared by all connections; null when there is none.</summary>
-    public FrameBudget? Budget => _budget;
+    internal FrameBudget? Budget => _budget;
 
     /// <inheritdoc />
     public string ServiceName => "echo";

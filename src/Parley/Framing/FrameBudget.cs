@@ -6,7 +6,7 @@ namespace Parley.Framing;
 /// One address opening many connections, each declaring a large message and never finishing it, then runs out of
 /// budget instead of out of memory.
 /// </summary>
-public sealed class FrameBudget
+internal sealed class FrameBudget
 {
     private long _inUse;
 

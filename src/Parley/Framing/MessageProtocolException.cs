@@ -1,4 +1,5 @@
 using System.Globalization;
+using Parley.Shared;
 
 namespace Parley.Framing;
 
@@ -6,11 +7,11 @@ namespace Parley.Framing;
 /// The peer broke the length-prefix framing. The connection cannot be resynchronised and should be closed. The
 /// message says what was wrong in one line; the properties carry the figures.
 /// </summary>
-public sealed class MessageProtocolException : IOException
+public sealed class MessageProtocolException : ParleyException
 {
     /// <summary>Creates the exception.</summary>
     public MessageProtocolException(MessageProtocolError error, long? declaredLength, long bytesReceived, int maxMessageBytes)
-        : base(Describe(error, declaredLength, bytesReceived, maxMessageBytes))
+        : base(Describe(error, declaredLength, bytesReceived, maxMessageBytes), FailureKind.Protocol)
     {
         Error = error;
         DeclaredLength = declaredLength;

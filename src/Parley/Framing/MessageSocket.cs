@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Buffers.Binary;
 using System.Net.Sockets;
 
 namespace Parley.Framing;
@@ -25,11 +23,7 @@ namespace Parley.Framing;
 /// </example>
 public sealed class MessageSocket : Socket
 {
-    private const int MinimumReceive = 4096;
-
-    private byte[] _receiveBuffer = [];
-    private int _start;
-    private int _end;
+    private readonly FrameReader _frames = new(LengthPrefixCodec.DefaultMaxMessageBytes);
     private int _receiving;
 
     /// <summary>Creates a dual-stack (IPv6 with IPv4-mapped addresses) TCP socket where the OS allows, else IPv4.</summary>
@@ -54,7 +48,11 @@ public sealed class MessageSocket : Socket
     /// The largest payload, in bytes, accepted from the peer and allowed to be sent. Default 1 MiB. A peer that
     /// declares more gets a <see cref="MessageProtocolException"/> before anything is allocated for it.
     /// </summary>
-    public int MaxMessageBytes { get; set; } = LengthPrefixCodec.DefaultMaxMessageBytes;
+    public int MaxMessageBytes
+    {
+        get => _frames.MaxMessageBytes;
+        set => _frames.MaxMessageBytes = value;
+    }
 
     /// <summary>Sends <paramref name="message"/> as one frame, blocking until all of it is handed to the OS.</summary>
     /// <exception cref="ArgumentException">The text has no UTF-8 form (a lone surrogate).</exception>
@@ -102,13 +100,13 @@ public sealed class MessageSocket : Socket
                     return message;
                 }
 
-                var received = Receive(PrepareReceive().Span);
+                var received = Receive(Room().Span);
                 if (received == 0)
                 {
                     return EndOfStream();
                 }
 
-                _end += received;
+                _frames.Advance(received);
             }
         }
         finally
@@ -135,13 +133,13 @@ public sealed class MessageSocket : Socket
                     return message;
                 }
 
-                var received = await ReceiveAsync(PrepareReceive(), SocketFlags.None, cancellationToken).ConfigureAwait(false);
+                var received = await ReceiveAsync(Room(), SocketFlags.None, cancellationToken).ConfigureAwait(false);
                 if (received == 0)
                 {
                     return EndOfStream();
                 }
 
-                _end += received;
+                _frames.Advance(received);
             }
         }
         finally
@@ -156,7 +154,7 @@ public sealed class MessageSocket : Socket
         // A receive still running owns the buffer; then the garbage collector takes it instead of the pool.
         if (disposing && Interlocked.CompareExchange(ref _receiving, 1, 0) == 0)
         {
-            ReleaseBuffer();
+            _frames.Release();
         }
 
         base.Dispose(disposing);
@@ -179,75 +177,31 @@ public sealed class MessageSocket : Socket
 
     private bool TryTakeMessage(out string? message)
     {
-        message = null;
-        if (_end == _start)
+        if (!_frames.TryReadMessage(out message))
         {
             return false;
         }
 
-        var data = new ReadOnlySequence<byte>(_receiveBuffer, _start, _end - _start);
-        if (!LengthPrefixCodec.TryReadMessage(ref data, MaxMessageBytes, out message))
-        {
-            return false;
-        }
-
-        _start = _end - (int)data.Length;
-        if (_start == _end)
+        if (_frames.Buffered == 0)
         {
             // Hold no memory between messages: an idle socket keeps no buffer.
-            ReleaseBuffer();
+            _frames.Release();
         }
 
         return true;
     }
 
-    /// <summary>Makes room for what the current frame still needs (never more than the limit allows) and returns it.</summary>
-    private Memory<byte> PrepareReceive()
+    private Memory<byte> Room()
     {
-        var buffered = _end - _start;
-        var needed = LengthPrefixCodec.HeaderLength;
-        if (buffered >= LengthPrefixCodec.HeaderLength)
-        {
-            // The codec has already checked this length against the limit.
-            needed += (int)BinaryPrimitives.ReadUInt32BigEndian(_receiveBuffer.AsSpan(_start));
-        }
-
-        var capacity = Math.Max(needed, MinimumReceive);
-        if (_receiveBuffer.Length < capacity)
-        {
-            var bigger = ArrayPool<byte>.Shared.Rent(capacity);
-            _receiveBuffer.AsSpan(_start, buffered).CopyTo(bigger);
-            ReleaseBuffer();
-            _receiveBuffer = bigger;
-            _end = buffered;
-        }
-        else if (_start > 0 && _receiveBuffer.Length - _start < capacity)
-        {
-            _receiveBuffer.AsSpan(_start, buffered).CopyTo(_receiveBuffer);
-            _start = 0;
-            _end = buffered;
-        }
-
-        return _receiveBuffer.AsMemory(_end);
+        // Without a budget the reader always makes room.
+        _frames.TryGetReadBuffer(out var room, out _);
+        return room;
     }
 
     private string? EndOfStream()
     {
-        var rest = new ReadOnlySequence<byte>(_receiveBuffer, _start, _end - _start);
-        LengthPrefixCodec.ThrowIfIncomplete(rest, MaxMessageBytes);
+        _frames.ThrowIfIncomplete();
         return null;
-    }
-
-    private void ReleaseBuffer()
-    {
-        var buffer = _receiveBuffer;
-        _receiveBuffer = [];
-        _start = 0;
-        _end = 0;
-        if (buffer.Length > 0)
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
     }
 
     private void EnterReceive()

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 namespace Parley.Net;
 
 /// <summary>Names the addresses a listening socket can be reached at on this machine.</summary>
-public static class ListenAddresses
+internal static class ListenAddresses
 {
     /// <summary>
     /// For a socket bound to one address, that endpoint. For a wildcard socket, one endpoint per address of this

@@ -1,13 +1,14 @@
 using System.Net.Sockets;
+using Parley.Shared;
 
 namespace Parley.Net;
 
 /// <summary>A server could not bind or listen. The message is one line fit to show a user.</summary>
-public sealed class ListenException : IOException
+public sealed class ListenException : ParleyException
 {
     /// <summary>Creates the exception.</summary>
     public ListenException(string message, ListenFailure failure, SocketError socketError, Exception? inner = null)
-        : base(message, inner)
+        : base(message, FailureKind.Network, "", inner)
     {
         Failure = failure;
         SocketError = socketError;

@@ -12,7 +12,7 @@ namespace Parley.Ping;
 public sealed record LatencySummary(TimeSpan Min, TimeSpan Average, TimeSpan Max, TimeSpan P99, TimeSpan Jitter)
 {
     /// <summary>The summary of <paramref name="samples"/>, given in the order measured; <see langword="null"/> when there are none.</summary>
-    public static LatencySummary? Of(IReadOnlyList<TimeSpan> samples)
+    internal static LatencySummary? Of(IReadOnlyList<TimeSpan> samples)
     {
         ArgumentNullException.ThrowIfNull(samples);
         if (samples.Count == 0)
@@ -45,7 +45,7 @@ public sealed record LatencySummary(TimeSpan Min, TimeSpan Average, TimeSpan Max
     /// The <paramref name="percent"/>th percentile of <paramref name="sorted"/> (ascending, not empty) by the
     /// nearest-rank method: the sample at rank ⌈percent/100 × n⌉.
     /// </summary>
-    public static TimeSpan Percentile(IReadOnlyList<TimeSpan> sorted, double percent)
+    internal static TimeSpan Percentile(IReadOnlyList<TimeSpan> sorted, double percent)
     {
         ArgumentNullException.ThrowIfNull(sorted);
         ArgumentOutOfRangeException.ThrowIfZero(sorted.Count);

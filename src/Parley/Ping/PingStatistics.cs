@@ -35,7 +35,7 @@ public sealed class PingStatistics
     public IReadOnlyList<LossCount> Losses { get; }
 
     /// <summary>Summarises <paramref name="probes"/>, given in the order they were sent.</summary>
-    public static PingStatistics Of(IReadOnlyList<ProbeResult> probes)
+    internal static PingStatistics Of(IReadOnlyList<ProbeResult> probes)
     {
         ArgumentNullException.ThrowIfNull(probes);
         var roundTrips = new List<TimeSpan>(probes.Count);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Parley.Shared;
 
 namespace Parley.Ping;
 
@@ -24,7 +25,7 @@ internal static class PingWarmUp
             await probe(IPAddress.Loopback, ((IPEndPoint)listener.LocalEndPoint!).Port, limit.Token).ConfigureAwait(false);
             await echoing.ConfigureAwait(false);
         }
-        catch (Exception e) when (e is SocketException or IOException
+        catch (Exception e) when (e is SocketException or IOException or ParleyException
             || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             // Best effort: without loopback (a bare network namespace), the first probe is just slower.

@@ -3,7 +3,7 @@ using Parley.Tcp;
 namespace Parley.Ping;
 
 /// <summary>Names and explanations of <see cref="ProbeStatus"/> values, for people and for scripts.</summary>
-public static class ProbeStatusText
+internal static class ProbeStatusText
 {
     /// <summary>A stable lower-case name for scripts: <c>answered</c>, <c>refused</c>, <c>connect-timeout</c>, ...</summary>
     public static string Name(ProbeStatus status) => status switch

@@ -3,7 +3,7 @@ using System.Reflection;
 namespace Parley.Shared;
 
 /// <summary>The version of the Parley library.</summary>
-public static class ParleyVersion
+internal static class ParleyVersion
 {
     /// <summary>The informational version, without build metadata.</summary>
     public static string Current { get; } = Read();

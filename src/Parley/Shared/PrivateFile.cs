@@ -8,7 +8,7 @@ namespace Parley.Shared;
 /// to their owner (issue 16): an existing one that others may read or write is made readable and writable by its
 /// owner only, with a warning. Unix only; Windows files keep their access lists.
 /// </summary>
-public static class PrivateFile
+internal static class PrivateFile
 {
     private const UnixFileMode Others =
         UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |

@@ -1,7 +1,7 @@
 namespace Parley.Tcp;
 
 /// <summary>What clients say about the <c>stop</c> command, the same for every service.</summary>
-public static class StopCommand
+internal static class StopCommand
 {
     /// <summary>The ending when the server echoed <c>stop</c> back instead of stopping.</summary>
     public const string RefusedText =

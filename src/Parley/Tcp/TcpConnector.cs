@@ -34,7 +34,7 @@ public static class TcpConnector
     /// </summary>
     /// <exception cref="ConnectException">No address could be reached.</exception>
     /// <exception cref="Tls.TlsException">The TLS handshake failed or the server's certificate is not trusted.</exception>
-    public static async Task<ClientConnection> ConnectAsync(
+    internal static async Task<ClientConnection> ConnectAsync(
         string host, IReadOnlyList<IPAddress> addresses, int port, ConnectOptions? options = null, ILogger? logger = null,
         CancellationToken cancellationToken = default)
     {
@@ -138,13 +138,13 @@ public static class TcpConnector
     }
 
     /// <summary>Formats a host and port the way a user types them: <c>host:9000</c>, <c>[::1]:9000</c>.</summary>
-    public static string HostPort(string host, int port) =>
+    internal static string HostPort(string host, int port) =>
         IPAddress.TryParse(host, out var ip) && ip.AddressFamily == AddressFamily.InterNetworkV6
             ? string.Create(CultureInfo.InvariantCulture, $"[{host}]:{port}")
             : string.Create(CultureInfo.InvariantCulture, $"{host}:{port}");
 
     /// <summary>What to check for each kind of failure, in words for a person.</summary>
-    public static string Hint(ConnectFailure failure, int port) => failure switch
+    internal static string Hint(ConnectFailure failure, int port) => failure switch
     {
         ConnectFailure.Refused => $"the host answered, but nothing is listening on port {port}: is the server running, on this port and this address?",
         ConnectFailure.TimedOut => "no answer at all: the host may be down, or a firewall may be dropping the packets",
@@ -159,7 +159,7 @@ public static class TcpConnector
     /// only of <paramref name="family"/> when given.
     /// </summary>
     /// <exception cref="ConnectException">The name does not resolve, or has no address of the family.</exception>
-    public static async Task<IPAddress[]> ResolveAsync(string host, int port, AddressFamily? family = null, CancellationToken cancellationToken = default)
+    internal static async Task<IPAddress[]> ResolveAsync(string host, int port, AddressFamily? family = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(host);
         var target = HostPort(host, port);

@@ -218,7 +218,7 @@ public sealed partial class TcpServer : Parley.Hosting.IServer
             connection.SetCloseReason(CloseReason.Reset);
         }
         catch (Exception e) when (connection.Transport is SslStream
-            && e is IOException and not Framing.MessageProtocolException or AuthenticationException)
+            && e is IOException or AuthenticationException)
         {
             // After the handshake, a TLS failure (a renegotiation request, a forged or corrupt record, an alert) is the
             // client breaking the protocol, not a fault of ours: one line, no stack trace.

@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Parley.Shared;
 
 namespace Parley.Tls;
 
@@ -23,7 +24,7 @@ public sealed class KnownHosts
     public string Path => _path;
 
     /// <summary>The key a server is known by: <c>[host]:port</c>.</summary>
-    public static string Key(string host, int port) => $"[{host.ToLowerInvariant()}]:{port}";
+    internal static string Key(string host, int port) => $"[{host.ToLowerInvariant()}]:{port}";
 
     /// <summary>The recorded fingerprint for a server and the line it is on, if any.</summary>
     /// <exception cref="TlsException">The file cannot be read.</exception>
@@ -42,7 +43,7 @@ public sealed class KnownHosts
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new TlsException($"cannot read the known hosts file {_path}: {e.Message}", e);
+            throw new TlsException($"cannot read the known hosts file {_path}: {e.Message}", e, FailureKind.Storage);
         }
 
         return null;
@@ -58,7 +59,7 @@ public sealed class KnownHosts
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new TlsException($"cannot record the certificate of {Tcp.TcpConnector.HostPort(host, port)} in {_path}: {e.Message}", e);
+            throw new TlsException($"cannot record the certificate of {Tcp.TcpConnector.HostPort(host, port)} in {_path}: {e.Message}", e, FailureKind.Storage);
         }
     }
 

@@ -33,7 +33,7 @@ public static class ServerCertificates
                 : X509CertificateLoader.LoadPkcs12FromFile(certificatePath, password);
             if (!certificate.HasPrivateKey)
             {
-                throw new TlsException($"the certificate in {certificatePath} comes without its private key (give it with --key)");
+                throw new CryptographicException($"the certificate in {certificatePath} comes without its private key (give it with --key)");
             }
 
             CheckValidity(certificate, TimeProvider.System);
@@ -41,7 +41,7 @@ public static class ServerCertificates
         }
         catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException or ArgumentException)
         {
-            throw new TlsException($"cannot load the TLS certificate {certificatePath}{(keyPath is null ? "" : $" with key {keyPath}")}: {e.Message}", e);
+            throw new TlsException($"cannot load the TLS certificate {certificatePath}{(keyPath is null ? "" : $" with key {keyPath}")}: {e.Message}", e, FailureKind.Storage);
         }
     }
 
@@ -90,7 +90,7 @@ public static class ServerCertificates
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new TlsException($"cannot keep the new TLS certificate in {directory}: {e.Message}", e);
+            throw new TlsException($"cannot keep the new TLS certificate in {directory}: {e.Message}", e, FailureKind.Storage);
         }
 
         TlsLog.CertificateCreated(logger, string.Join(", ", names), certificatePath);
@@ -106,7 +106,7 @@ public static class ServerCertificates
         }
         catch (IOException e)
         {
-            throw new TlsException($"refusing the TLS key {path}: {e.Message}", e);
+            throw new TlsException($"refusing the TLS key {path}: {e.Message}", e, FailureKind.Storage);
         }
     }
 

@@ -46,7 +46,7 @@ public static class TlsClient
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             await tls.DisposeAsync().ConfigureAwait(false);
-            throw new TlsException($"TLS handshake with {target} timed out after {Durations.Format(options.HandshakeTimeout)} (is the server started with --tls?)")
+            throw new TlsException($"TLS handshake with {target} timed out after {Durations.Format(options.HandshakeTimeout)} (is the server started with --tls?)", null, FailureKind.Network)
             {
                 HandshakeFailed = true,
             };
@@ -55,7 +55,7 @@ public static class TlsClient
         {
             await tls.DisposeAsync().ConfigureAwait(false);
             throw new TlsException(
-                $"TLS handshake with {target} failed: {TlsServerTransform.Innermost(e)} (is the server started with --tls?)", e)
+                $"TLS handshake with {target} failed: {TlsServerTransform.Innermost(e)} (is the server started with --tls?)", e, FailureKind.Network)
             {
                 HandshakeFailed = true,
             };

@@ -1,11 +1,13 @@
+using Parley.Shared;
+
 namespace Parley.Tls;
 
 /// <summary>A TLS failure with a message fit to show a user: a certificate that cannot be loaded, trusted or made.</summary>
-public sealed class TlsException : IOException
+public sealed class TlsException : ParleyException
 {
     /// <summary>Creates the exception.</summary>
-    public TlsException(string message, Exception? inner = null)
-        : base(message, inner)
+    public TlsException(string message, Exception? inner = null, FailureKind kind = FailureKind.Refused)
+        : base(message, kind, "", inner)
     {
     }
 

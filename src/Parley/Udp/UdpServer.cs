@@ -18,7 +18,7 @@ public sealed class UdpServer : Parley.Hosting.IServer
     /// The receive buffer: the largest UDP payload there is (65,507 bytes over IPv4, 65,527 over IPv6), so that no
     /// datagram is ever cut short and a handler can tell an oversized datagram by its length.
     /// </summary>
-    public const int ReceiveBufferLength = 65_536;
+    internal const int ReceiveBufferLength = 65_536;
 
     private readonly IUdpDatagramHandler _handler;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);

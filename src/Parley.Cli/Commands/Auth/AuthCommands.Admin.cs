@@ -30,7 +30,7 @@ internal static partial class AuthCommands
         command.SetAction(async result =>
         {
             using var db = database.Open(result, create: false);
-            var users = await IdentCommands.Read(() => new AuthStore(db).ListUsersAsync(DateTimeOffset.UtcNow));
+            var users = await new AuthStore(db).ListUsersAsync(DateTimeOffset.UtcNow);
             if (users.Count == 0)
             {
                 console.Display.WriteLine($"No users in {db.Path}.");
@@ -64,7 +64,7 @@ internal static partial class AuthCommands
             var password = ReadNewPassword(console, user, result.GetValue(fromStdin));
             using var db = database.Open(result);
             var hash = new PasswordHasher().Hash(password);
-            if (!await IdentCommands.Read(() => new AuthStore(db).CreateUserAsync(user, hash, DateTimeOffset.UtcNow)))
+            if (!await new AuthStore(db).CreateUserAsync(user, hash, DateTimeOffset.UtcNow))
             {
                 throw new CliException($"the user {user} already exists in {db.Path}");
             }
@@ -84,14 +84,14 @@ internal static partial class AuthCommands
             var user = CheckName(result.GetValue(name));
             using var db = database.Open(result, create: false);
             var store = new AuthStore(db);
-            if (await IdentCommands.Read(() => store.FindUserAsync(user)) is null)
+            if (await store.FindUserAsync(user) is null)
             {
                 throw NoSuchUser(user, db.Path);
             }
 
             var password = ReadNewPassword(console, user, result.GetValue(fromStdin));
             var hash = new PasswordHasher().Hash(password);
-            var ended = await IdentCommands.Read(() => store.SetPasswordAsync(user, hash, endSessions: true)) ?? throw NoSuchUser(user, db.Path);
+            var ended = await store.SetPasswordAsync(user, hash, endSessions: true) ?? throw NoSuchUser(user, db.Path);
             console.Display.WriteLine($"Changed the password of {user}; {Sessions(ended)} ended.");
             return ExitCodes.Ok;
         });
@@ -106,7 +106,7 @@ internal static partial class AuthCommands
         {
             var user = CheckName(result.GetValue(name));
             using var db = database.Open(result, create: false);
-            if (!await IdentCommands.Read(() => new AuthStore(db).RemoveUserAsync(user)))
+            if (!await new AuthStore(db).RemoveUserAsync(user))
             {
                 throw NoSuchUser(user, db.Path);
             }
@@ -125,7 +125,7 @@ internal static partial class AuthCommands
         {
             var user = CheckName(result.GetValue(name));
             using var db = database.Open(result, create: false);
-            var ended = await IdentCommands.Read(() => new AuthStore(db).RevokeAsync(user)) ?? throw NoSuchUser(user, db.Path);
+            var ended = await new AuthStore(db).RevokeAsync(user) ?? throw NoSuchUser(user, db.Path);
             console.Display.WriteLine($"Revoked {Sessions(ended)} of {user}.");
             return ExitCodes.Ok;
         });

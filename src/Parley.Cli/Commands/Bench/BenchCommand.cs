@@ -102,10 +102,6 @@ internal static class BenchCommand
         {
             result = await generator.RunAsync(interrupted.Token);
         }
-        catch (ConnectException e)
-        {
-            throw new CliException($"{e.Message} ({e.Hint})");
-        }
         catch (OperationCanceledException) when (interrupted.IsCancellationRequested)
         {
             throw new CliException("interrupted", ExitCodes.Interrupted);

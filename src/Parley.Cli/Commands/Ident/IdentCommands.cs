@@ -75,7 +75,7 @@ internal static class IdentCommands
         command.SetAction(async result =>
         {
             using var db = database.Open(result, create: false);
-            var clients = await Read(() => new ClientStore(db).ListAsync());
+            var clients = await new ClientStore(db).ListAsync();
             if (clients.Count == 0)
             {
                 console.Display.WriteLine($"No known clients in {db.Path}.");
@@ -125,8 +125,8 @@ internal static class IdentCommands
             var ip = result.GetValue(address)!;
             using var db = database.Open(result, create: false);
             var store = new ClientStore(db);
-            var known = await Read(() => store.FindAsync(ip));
-            if (known is null || !await Read(() => store.ForgetAsync(ip)))
+            var known = await store.FindAsync(ip);
+            if (known is null || !await store.ForgetAsync(ip))
             {
                 throw new CliException($"no client is known at {ClientStore.Key(ip)} in {db.Path}");
             }
@@ -139,16 +139,4 @@ internal static class IdentCommands
 
     internal static string Format(DateTimeOffset time) =>
         time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
-
-    internal static async Task<T> Read<T>(Func<Task<T>> work)
-    {
-        try
-        {
-            return await work();
-        }
-        catch (ParleyDatabaseException e)
-        {
-            throw new CliException(e.Message);
-        }
-    }
 }

@@ -165,27 +165,19 @@ internal static class PingCommands
                 probe => text?.Probe(probe),
                 interrupted.Token);
         }
-        catch (Tls.TlsException e)
+        catch (Tls.TlsException e) when (json)
         {
             // A certificate refused or not trusted: no network condition, so no probe goes on.
-            if (json)
-            {
-                await console.Out.WriteLineAsync(PingJson.Failure(host, port, options, "tls-refused", e.Message,
-                    "check the certificate's fingerprint with the server's operator; see --trust-on-first-use and --fingerprint"));
-                await console.Out.FlushAsync();
-            }
-
-            throw new CliException(e.Message);
+            await console.Out.WriteLineAsync(PingJson.Failure(host, port, options, "tls-refused", e.Message,
+                "check the certificate's fingerprint with the server's operator; see --trust-on-first-use and --fingerprint"));
+            await console.Out.FlushAsync();
+            throw;
         }
-        catch (ConnectException e)
+        catch (ConnectException e) when (json)
         {
-            if (json)
-            {
-                await console.Out.WriteLineAsync(PingJson.Failure(host, port, options, e));
-                await console.Out.FlushAsync();
-            }
-
-            throw new CliException($"{e.Message} ({e.Hint})");
+            await console.Out.WriteLineAsync(PingJson.Failure(host, port, options, e));
+            await console.Out.FlushAsync();
+            throw;
         }
 
         if (text is not null)

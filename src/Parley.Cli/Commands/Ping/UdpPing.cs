@@ -74,15 +74,11 @@ internal sealed class UdpPing
         {
             report = await pinger.RunAsync(addresses => text?.Header(pinger.Target, addresses), e => text?.Event(e), interrupted.Token);
         }
-        catch (ConnectException e)
+        catch (ConnectException e) when (json)
         {
-            if (json)
-            {
-                await console.Out.WriteLineAsync(UdpPingJson.Failure(host, port, options, e));
-                await console.Out.FlushAsync();
-            }
-
-            throw new CliException($"{e.Message} ({e.Hint})");
+            await console.Out.WriteLineAsync(UdpPingJson.Failure(host, port, options, e));
+            await console.Out.FlushAsync();
+            throw;
         }
 
         if (text is not null)
