@@ -1,17 +1,14 @@
-using System.Reflection;
-
 namespace Parley.Cli;
 
 /// <summary>
 /// What <c>parley --version</c> prints: the version and the git commit the program was built from. The SDK's source
 /// control support reads the commit from the clone's <c>.git</c> folder at build time (no network) and appends it to
-/// the informational version as <c>+commit</c>; a build outside a clone has none and says so.
+/// the informational version as <c>+commit</c>; a build outside a clone has none and says so. The build writes that
+/// informational version here as a constant (<c>Informational</c>, target <c>WriteBuildInfoVersion</c> in the
+/// project), so printing it needs no reflection.
 /// </summary>
-internal static class BuildInfo
+internal static partial class BuildInfo
 {
-    private static readonly string Informational =
-        typeof(BuildInfo).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
-
     /// <summary>The version, without build metadata, e.g. <c>0.1.0</c>.</summary>
     public static string Version => Informational.Split('+')[0];
 

@@ -47,9 +47,9 @@ internal static class ParleyCli
         }, console);
 
     /// <summary>
-    /// The command tree, or the part of it that <paramref name="args"/> can reach: the one top-level command they name,
-    /// none for a bare <c>--version</c>. Making every command's options cost each run at start (bench/README.md,
-    /// start-up); help, completion, typos and the man page still see every command.
+    /// The command tree, or the part of it that <paramref name="args"/> can reach: the one top-level command they name.
+    /// Making every command's options cost each run at start (bench/README.md, start-up); help, completion, typos and
+    /// the man page still see every command. A bare <c>--version</c> needs none (<see cref="RunAsync"/>).
     /// </summary>
     public static Command Build(CliConsole console, string[]? args = null)
     {
@@ -63,7 +63,6 @@ internal static class ParleyCli
         };
         var wanted = args switch
         {
-            ["--version"] => "",
             [var first, ..] when Array.Exists(Commands, c => c.Name == first) => first,
             _ => null,
         };
@@ -80,6 +79,13 @@ internal static class ParleyCli
 
     public static async Task<int> RunAsync(string[] args, CliConsole console)
     {
+        if (args is ["--version"])
+        {
+            // Answered before any command exists: even the root's help and version options load System.CommandLine's
+            // resources for their descriptions, a tenth of the native binary's start (bench/README.md, start-up).
+            return VersionAction.Write(console.Out);
+        }
+
         var root = Build(console, args);
         if (CompletionCommand.IsSuggestion(args))
         {

@@ -6,9 +6,12 @@ namespace Parley.Cli;
 /// <summary><c>--version</c>: the version and the commit it was built from (<see cref="BuildInfo.VersionLine"/>).</summary>
 internal sealed class VersionAction : SynchronousCommandLineAction
 {
-    public override int Invoke(ParseResult parseResult)
+    public override int Invoke(ParseResult parseResult) => Write(parseResult.InvocationConfiguration.Output);
+
+    /// <summary>Writes the version line; a bare <c>parley --version</c> comes here without parsing (<see cref="ParleyCli.RunAsync"/>).</summary>
+    public static int Write(TextWriter output)
     {
-        parseResult.InvocationConfiguration.Output.WriteLine(BuildInfo.VersionLine);
+        output.WriteLine(BuildInfo.VersionLine);
         return ExitCodes.Ok;
     }
 }

@@ -143,8 +143,7 @@ internal sealed partial class ParleyProcess : IAsyncDisposable
         var process = Start(arguments);
         try
         {
-            await process.Input.WriteAsync(input);
-            process.Input.Close();
+            await process.GiveInputAsync(input);
             return (await process.WaitForExitAsync(cancellationToken), process);
         }
         catch
@@ -152,6 +151,33 @@ internal sealed partial class ParleyProcess : IAsyncDisposable
             // The caller never gets the process to dispose: kill it here, or a parley that hangs outlives the test run.
             await process.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="input"/> to standard input and closes it. parley may end without reading it, as with a
+    /// usage error found before it reads (the native binary can exit before the write): a broken pipe is then no
+    /// failure, and what it printed and its exit code are the answer.
+    /// </summary>
+    public async Task GiveInputAsync(string input)
+    {
+        try
+        {
+            await Input.WriteAsync(input);
+            await Input.FlushAsync();
+        }
+        catch (IOException)
+        {
+            // parley is gone; closing below still releases the pipe.
+        }
+
+        try
+        {
+            Input.Close();
+        }
+        catch (IOException)
+        {
+            // The close flushes what the failed write left in the buffer, into the same closed pipe.
         }
     }
 

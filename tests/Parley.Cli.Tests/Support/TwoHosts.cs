@@ -141,8 +141,7 @@ internal sealed partial class TwoHosts : IAsyncDisposable
 
     private static async Task<(int, ParleyProcess)> RunAsync(ParleyProcess process, string input, CancellationToken cancellationToken)
     {
-        await process.Input.WriteAsync(input);
-        process.Input.Close();
+        await process.GiveInputAsync(input);
         return (await process.WaitForExitAsync(cancellationToken), process);
     }
 
