@@ -97,6 +97,13 @@ public sealed partial class AuthHandler : ITcpConnectionHandler
                 "The server is busy signing other clients in: try again in a moment.")).ConfigureAwait(false);
             await dialog.ByeAsync("Closing the connection.", CloseReason.Completed).ConfigureAwait(false);
         }
+        catch (ParleyDatabaseException e) when (e.IsUnavailable)
+        {
+            // The database logs the outage once; each client is only told.
+            await dialog.SendAsync(DialogMessage.Error(DialogErrorCodes.Unavailable,
+                "The server cannot reach its database; try again later.")).ConfigureAwait(false);
+            await dialog.ByeAsync("Closing the connection.", CloseReason.Error).ConfigureAwait(false);
+        }
         catch (ParleyDatabaseException e)
         {
             AuthLog.StoreFailed(_logger, connection.Id, client.Address, e.Message);

@@ -85,6 +85,13 @@ public sealed class IdentHandler : ITcpConnectionHandler
                 "The server is busy storing other clients' visits: try again in a moment.")).ConfigureAwait(false);
             await dialog.ByeAsync("Closing the connection.", CloseReason.Completed).ConfigureAwait(false);
         }
+        catch (ParleyDatabaseException e) when (e.IsUnavailable)
+        {
+            // The database logs the outage once; each client is only told.
+            await dialog.SendAsync(DialogMessage.Error(DialogErrorCodes.Unavailable,
+                "The server cannot reach its database; try again later.")).ConfigureAwait(false);
+            await dialog.ByeAsync("Closing the connection.", CloseReason.Error).ConfigureAwait(false);
+        }
         catch (ParleyDatabaseException e)
         {
             IdentLog.StoreFailed(_logger, connection.Id, address, e.Message);
