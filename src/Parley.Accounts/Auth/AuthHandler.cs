@@ -77,7 +77,7 @@ public sealed partial class AuthHandler : ITcpConnectionHandler
         ArgumentNullException.ThrowIfNull(connection);
         await using var dialog = new DialogSession(connection, _dialogLogger, ClientTypes);
         var client = new Client(connection, dialog);
-        await dialog.SendAsync(DialogMessage.Hello(ServiceName)).ConfigureAwait(false);
+        await dialog.SendAsync(DialogMessage.Hello(ServiceName, _store.ServiceId)).ConfigureAwait(false);
         try
         {
             if (!await SignInAsync(client).ConfigureAwait(false))

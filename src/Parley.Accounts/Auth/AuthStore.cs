@@ -22,6 +22,9 @@ public sealed class AuthStore
         Throttle = throttle ?? new ThrottlePolicy();
     }
 
+    /// <summary>The id of the service the database holds (<see cref="ParleyDatabase.ServiceId"/>), sent in every <c>hello</c>.</summary>
+    public string ServiceId => _database.ServiceId;
+
     /// <summary>When failed sign-ins lock a key out or slow an account down.</summary>
     public ThrottlePolicy Throttle { get; }
 

@@ -22,6 +22,9 @@ public sealed class ClientStore
     /// <summary>Writes that may wait for the database (<see cref="ParleyDatabase.MaxWaitingWrites"/>); 0 for no limit.</summary>
     public int MaxWaitingWrites => _database.MaxWaitingWrites;
 
+    /// <summary>The id of the service the database holds (<see cref="ParleyDatabase.ServiceId"/>), sent in every <c>hello</c>.</summary>
+    public string ServiceId => _database.ServiceId;
+
     /// <summary>The text an address is stored under: an IPv4-mapped IPv6 address counts as the IPv4 address.</summary>
     public static string Key(IPAddress address)
     {

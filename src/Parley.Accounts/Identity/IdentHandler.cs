@@ -56,7 +56,7 @@ public sealed class IdentHandler : ITcpConnectionHandler
     {
         ArgumentNullException.ThrowIfNull(connection);
         await using var dialog = new DialogSession(connection, _dialogLogger, ClientTypes);
-        await dialog.SendAsync(DialogMessage.Hello(ServiceName)).ConfigureAwait(false);
+        await dialog.SendAsync(DialogMessage.Hello(ServiceName, _store.ServiceId)).ConfigureAwait(false);
         var address = ClientStore.Key(connection.RemoteEndPoint.Address);
         try
         {
