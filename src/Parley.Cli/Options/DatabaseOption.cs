@@ -18,9 +18,10 @@ internal sealed class DatabaseOption(bool server = false)
 
     private readonly Option<DatabaseLocation> _location = new("--db")
     {
-        Description = $"The database shared by the ident and auth services: an SQLite file, or postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE " +
-            $"(options: {string.Join(", ", PostgreSqlUrl.Options)}; without a password in the URL, PGPASSWORD or ~/.pgpass gives it; " +
-            $"servers on one PostgreSQL database are one service) (default: {DefaultPath} in the working directory; ${EnvironmentDefaults.DatabaseVariable}, when set, replaces it)",
+        Description = "The database shared by the ident and auth services: an SQLite file, or a PostgreSQL URL " +
+            $"postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?OPTION=VALUE&...] (options: {string.Join(", ", PostgreSqlUrl.Options)}; " +
+            "without a password in the URL, PGPASSWORD or ~/.pgpass gives it); servers on one PostgreSQL database are one service " +
+            $"(default: {DefaultPath} in the working directory; ${EnvironmentDefaults.DatabaseVariable}, when set, replaces it)",
         HelpName = "file|url",
         DefaultValueFactory = result => Parse(EnvironmentDefaults.Database(DefaultPath), result, EnvironmentDefaults.DatabaseVariable),
         CustomParser = result => Parse(result.Tokens.Count > 0 ? result.Tokens[0].Value : "", result, "--db"),
@@ -80,6 +81,9 @@ internal sealed class DatabaseOption(bool server = false)
         }
     }
 
-    /// <summary>A file path, or a parsed PostgreSQL URL.</summary>
-    private sealed record DatabaseLocation(string Path, PostgreSqlUrl? Url);
+    /// <summary>A file path, or a parsed PostgreSQL URL (<see cref="Path"/> is then its display form, without a password).</summary>
+    private sealed record DatabaseLocation(string Path, PostgreSqlUrl? Url)
+    {
+        public override string ToString() => Path;
+    }
 }
