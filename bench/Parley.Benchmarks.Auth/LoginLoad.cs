@@ -23,7 +23,7 @@ public static class LoginLoad
         try
         {
             using var database = ParleyDatabase.Open(Path.Combine(folder, "parley.db"));
-            return await RunAsync([database], count, concurrency, memoryKiB, accounts: 1);
+            return await RunAsync([database], count, concurrency, memoryKiB, accounts: 1, ownAddresses: false);
         }
         finally
         {
@@ -34,9 +34,11 @@ public static class LoginLoad
 
     /// <summary>
     /// Runs the load on one server per database in <paramref name="databases"/> (several on one PostgreSQL database are
-    /// one service), client k signing in to server k modulo their number as account <c>bench{k % accounts}</c>.
+    /// one service), client k signing in to server k modulo their number as account <c>bench{k % accounts}</c>; with
+    /// <paramref name="ownAddresses"/>, from an address of its own (127.0.0.(k+2)), as users on their own machines.
     /// </summary>
-    public static async Task<double> RunAsync(IReadOnlyList<ParleyDatabase> databases, int count, int concurrency, int memoryKiB, int accounts)
+    public static async Task<double> RunAsync(
+        IReadOnlyList<ParleyDatabase> databases, int count, int concurrency, int memoryKiB, int accounts, bool ownAddresses)
     {
         var hasher = new PasswordHasher(memoryKiB == 19456 ? Argon2Settings.Owasp : new Argon2Settings(memoryKiB, 1));
         var hash = hasher.Hash("bench password");
@@ -74,7 +76,8 @@ public static class LoginLoad
                 while ((i = Interlocked.Increment(ref next)) < count)
                 {
                     var started = Stopwatch.GetTimestamp();
-                    await SignInAsync(ports[client % ports.Length], Account(client % accounts));
+                    await SignInAsync(ports[client % ports.Length], Account(client % accounts),
+                        ownAddresses ? new IPAddress([127, 0, 0, (byte)(2 + (client % 250))]) : null);
                     latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                 }
             }));
@@ -101,13 +104,13 @@ public static class LoginLoad
 
     private static string Account(int k) => k == 0 ? "bench" : string.Create(CultureInfo.InvariantCulture, $"bench{k}");
 
-    private static async Task SignInAsync(int port, string account)
+    private static async Task SignInAsync(int port, string account, IPAddress? from = null)
     {
-        await using var connection = await TcpConnector.ConnectAsync("127.0.0.1", port);
+        await using var connection = await TcpConnector.ConnectAsync("127.0.0.1", port, new ConnectOptions { LocalAddress = from });
         var result = await DialogClient.RunAsync(connection, new Script(account), new DialogClientOptions { Service = "auth" }, NullLogger.Instance);
         if (result.Outcome != DialogClientOutcome.Exited)
         {
-            throw new InvalidOperationException($"a sign-in ended with {result.Outcome}: {result.Bye}");
+            throw new InvalidOperationException($"a sign-in ended with {result.Outcome}: {result.LastError?.Code} {result.LastError?.Text} {result.Bye}");
         }
     }
 

@@ -21,7 +21,8 @@ internal sealed partial class PostgreSqlDatabase : ParleyDatabase
     /// <summary>Write transactions one server runs at once; more wait their turn (counted by <see cref="ParleyDatabase.MaxWaitingWrites"/>).</summary>
     private const int ConcurrentWrites = 16;
 
-    private const int WriteAttempts = 20;
+    /// <summary>Tries of a write that keeps losing races with other servers' writes to the same rows (each backs off longer).</summary>
+    private const int WriteAttempts = 50;
 
     /// <summary>The advisory lock taken around schema creation and upgrade: "Prly", as SQLite's application_id.</summary>
     private const long SchemaLock = ApplicationId;
@@ -104,7 +105,8 @@ internal sealed partial class PostgreSqlDatabase : ParleyDatabase
             {
                 // Another server's transaction touched the same rows first: run this one again on what it committed.
                 PostgreSqlLog.Conflict(_logger, Path, e.SqlState, attempt + 1, WriteAttempts);
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 * attempt)), cancellationToken).ConfigureAwait(false);
+                // A random back-off, growing to 100 ms, so that the same writers do not collide again at once.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, Math.Min(100, 1 << Math.Min(attempt, 7)))), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is NpgsqlException or SocketException or TimeoutException)
             {
