@@ -1,5 +1,5 @@
-using System.Net;
 using System.Data.Common;
+using System.Net;
 using Parley.Storage;
 
 namespace Parley.Auth;

@@ -192,6 +192,7 @@ public sealed class SeveralServersProcessTests(PostgreSqlServer postgres) : IAsy
         var url = await postgres.CreateDatabaseAsync();
         var (server, port) = await DialogServerProcess.StartAsync("auth", url, ct);
         _processes.Add(server);
+        var ident = await ServerAsync("ident", url, ct);
         await AuthClientAsync("gina\ngina password\ngina password\nexit\n", port, SessionFile("made"), ct);
 
         await postgres.StopAsync();
@@ -199,7 +200,8 @@ public sealed class SeveralServersProcessTests(PostgreSqlServer postgres) : IAsy
         try
         {
             during = [await AuthClientAsync("gina\ngina password\nexit\n", port, SessionFile("d1"), ct),
-                await AuthClientAsync("gina\ngina password\nexit\n", port, SessionFile("d2"), ct)];
+                await AuthClientAsync("gina\ngina password\nexit\n", port, SessionFile("d2"), ct),
+                await RunAsync("Gina\nexit\n", ct, "client", "ident", "--host", "127.0.0.1", "--port", $"{ident}")];
         }
         finally
         {
