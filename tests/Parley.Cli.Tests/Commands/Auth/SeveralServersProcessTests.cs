@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Parley.Cli.Tests.Support;
 
-namespace Parley.Cli.Tests.Commands;
+namespace Parley.Cli.Tests.Commands.Auth;
 
 /// <summary>
 /// Several <c>parley serve auth|ident</c> processes on one private PostgreSQL database are one service (issue 17):
