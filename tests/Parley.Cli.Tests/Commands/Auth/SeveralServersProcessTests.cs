@@ -217,8 +217,9 @@ public sealed class SeveralServersProcessTests(PostgreSqlServer postgres) : IAsy
 
         Assert.All(during, c => Assert.Contains("error (unavailable): The server cannot reach its database; try again later.", c.StandardOutput, StringComparison.Ordinal));
         Assert.False(server.HasExited);
-        await server.WaitForAsync(new Regex("is back"), ct, standardError: true);
+        await server.WaitForAsync(new Regex(@"The database \S+ is back"), ct, standardError: true);
         Assert.Single(Regex.Matches(server.StandardError, "Lost the database"));
+        Assert.Single(Regex.Matches(server.StandardError, @"The database \S+ is back"));
         Assert.DoesNotContain(PostgreSqlServer.Password, server.StandardError, StringComparison.Ordinal);
     }
 
