@@ -10,6 +10,19 @@ using Parley.Benchmarks.Auth;
 // dotnet run -c Release --project bench/Parley.Benchmarks.Auth -- floods [PROBES [FLOODERS]]
 //     a legitimate client's greeting and sign-in p50/p99 from 127.0.0.3 with no flood, then during each of issue 16's
 //     floods from 127.0.0.2 (registrations, wrong passwords, connect-and-hang-up), same run.
+// dotnet run -c Release --project bench/Parley.Benchmarks.Auth -- stores URL [COUNT [CLIENTS [MEMORY_KIB]]]
+//     sign-ins per second on one server over SQLite, one over the PostgreSQL database URL, and two over it, same run,
+//     same clients, each client its own account; MEMORY_KIB 64 (the default) leaves the store the main cost.
+if (args.Length > 1 && args[0] == "stores")
+{
+    await StoreLoad.RunAsync(
+        args[1],
+        args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2000,
+        args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 16,
+        args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 64);
+    return 0;
+}
+
 if (args.Length > 0 && args[0] == "floods")
 {
     await FloodLoad.RunAsync(

@@ -81,6 +81,10 @@ public sealed partial class AuthHandler
                 AuthLog.Pruned(_logger, pruned);
             }
         }
+        catch (ParleyDatabaseException e) when (e.IsUnavailable)
+        {
+            // The database logs the outage once; the next check tries again.
+        }
         catch (ParleyDatabaseException e)
         {
             // Housekeeping: the answer to this client does not depend on it, and the next check tries again.
@@ -98,6 +102,10 @@ public sealed partial class AuthHandler
         try
         {
             await _store.TouchSessionAsync(hash, _time.GetUtcNow()).ConfigureAwait(false);
+        }
+        catch (ParleyDatabaseException e) when (e.IsUnavailable)
+        {
+            // The database logs the outage once; the session's idle time then counts from its last sign-in.
         }
         catch (ParleyDatabaseException e)
         {

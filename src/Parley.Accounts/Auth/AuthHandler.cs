@@ -87,7 +87,7 @@ public sealed partial class AuthHandler : ITcpConnectionHandler
         ArgumentNullException.ThrowIfNull(connection);
         await using var dialog = new DialogSession(connection, _dialogLogger, ClientTypes);
         var client = new Client(connection, dialog);
-        await dialog.SendAsync(DialogMessage.Hello(ServiceName)).ConfigureAwait(false);
+        await dialog.SendAsync(DialogMessage.Hello(ServiceName, _store.ServiceId)).ConfigureAwait(false);
         try
         {
             if (!await SignInAsync(client).ConfigureAwait(false))
@@ -106,6 +106,13 @@ public sealed partial class AuthHandler : ITcpConnectionHandler
             await dialog.SendAsync(DialogMessage.Error(DialogErrorCodes.Busy,
                 "The server is busy signing other clients in: try again in a moment.")).ConfigureAwait(false);
             await dialog.ByeAsync("Closing the connection.", CloseReason.Completed).ConfigureAwait(false);
+        }
+        catch (ParleyDatabaseException e) when (e.IsUnavailable)
+        {
+            // The database logs the outage once; each client is only told.
+            await dialog.SendAsync(DialogMessage.Error(DialogErrorCodes.Unavailable,
+                "The server cannot reach its database; try again later.")).ConfigureAwait(false);
+            await dialog.ByeAsync("Closing the connection.", CloseReason.Error).ConfigureAwait(false);
         }
         catch (ParleyDatabaseException e)
         {

@@ -1,5 +1,5 @@
+using System.Data.Common;
 using System.Net;
-using Microsoft.Data.Sqlite;
 using Parley.Storage;
 
 namespace Parley.Auth;
@@ -22,6 +22,9 @@ internal sealed class AuthStore
         Throttle = throttle ?? new ThrottlePolicy();
     }
 
+    /// <summary>The id of the service the database holds (<see cref="ParleyDatabase.ServiceId"/>), sent in every <c>hello</c>.</summary>
+    public string ServiceId => _database.ServiceId;
+
     /// <summary>When failed sign-ins lock a key out or slow an account down.</summary>
     public ThrottlePolicy Throttle { get; }
 
@@ -43,8 +46,8 @@ internal sealed class AuthStore
     /// <summary>Makes an account; <see langword="false"/> when the name (in any case) is taken.</summary>
     public Task<bool> CreateUserAsync(string name, string passwordHash, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         _database.WriteAsync((connection, transaction) => Sql.Execute(connection, transaction,
-            "INSERT INTO auth_users (name_key, name, password_hash, created) VALUES ($key, $name, $hash, $now) ON CONFLICT (name_key) DO NOTHING",
-            ("$key", UserNameRules.Key(name)), ("$name", name.Trim()), ("$hash", passwordHash), ("$now", ParleyDatabase.ToStored(now))) == 1,
+            "INSERT INTO auth_users (name_key, name, password_hash, created) VALUES (@key, @name, @hash, @now) ON CONFLICT (name_key) DO NOTHING",
+            ("@key", UserNameRules.Key(name)), ("@name", name.Trim()), ("@hash", passwordHash), ("@now", ParleyDatabase.ToStored(now))) == 1,
             cancellationToken);
 
     /// <summary>
@@ -65,14 +68,14 @@ internal sealed class AuthStore
             }
 
             if (Sql.Execute(connection, transaction,
-                "INSERT INTO auth_users (name_key, name, password_hash, created) VALUES ($key, $name, $hash, $now) ON CONFLICT (name_key) DO NOTHING",
-                ("$key", UserNameRules.Key(name)), ("$name", name.Trim()), ("$hash", passwordHash), ("$now", ParleyDatabase.ToStored(now))) == 0)
+                "INSERT INTO auth_users (name_key, name, password_hash, created) VALUES (@key, @name, @hash, @now) ON CONFLICT (name_key) DO NOTHING",
+                ("@key", UserNameRules.Key(name)), ("@name", name.Trim()), ("@hash", passwordHash), ("@now", ParleyDatabase.ToStored(now))) == 0)
             {
                 return (false, 0);
             }
 
-            Sql.Execute(connection, transaction, "INSERT INTO auth_registrations (address, at) VALUES ($address, $now)",
-                ("$address", key), ("$now", ParleyDatabase.ToStored(now)));
+            Sql.Execute(connection, transaction, "INSERT INTO auth_registrations (address, at) VALUES (@address, @now)",
+                ("@address", key), ("@now", ParleyDatabase.ToStored(now)));
             return (true, 0);
         }, cancellationToken);
 
@@ -88,19 +91,19 @@ internal sealed class AuthStore
         _database.WriteAsync<int?>((connection, transaction) =>
         {
             var key = UserNameRules.Key(name);
-            if (Sql.Execute(connection, transaction, "UPDATE auth_users SET password_hash = $hash WHERE name_key = $key",
-                ("$hash", passwordHash), ("$key", key)) == 0)
+            if (Sql.Execute(connection, transaction, "UPDATE auth_users SET password_hash = @hash WHERE name_key = @key",
+                ("@hash", passwordHash), ("@key", key)) == 0)
             {
                 return null;
             }
 
-            return endSessions ? Sql.Execute(connection, transaction, "DELETE FROM auth_sessions WHERE user_key = $key", ("$key", key)) : 0;
+            return endSessions ? Sql.Execute(connection, transaction, "DELETE FROM auth_sessions WHERE user_key = @key", ("@key", key)) : 0;
         }, cancellationToken);
 
     /// <summary>Removes an account and its sessions; <see langword="false"/> when there is none.</summary>
     public Task<bool> RemoveUserAsync(string name, CancellationToken cancellationToken = default) =>
         _database.WriteAsync((connection, transaction) => Sql.Execute(connection, transaction,
-            "DELETE FROM auth_users WHERE name_key = $key", ("$key", UserNameRules.Key(name))) == 1, cancellationToken);
+            "DELETE FROM auth_users WHERE name_key = @key", ("@key", UserNameRules.Key(name))) == 1, cancellationToken);
 
     /// <summary>Ends every session of an account: null when there is no such account, otherwise how many ended.</summary>
     public Task<int?> RevokeAsync(string name, CancellationToken cancellationToken = default) =>
@@ -112,7 +115,7 @@ internal sealed class AuthStore
                 return null;
             }
 
-            return Sql.Execute(connection, transaction, "DELETE FROM auth_sessions WHERE user_key = $key", ("$key", key));
+            return Sql.Execute(connection, transaction, "DELETE FROM auth_sessions WHERE user_key = @key", ("@key", key));
         }, cancellationToken);
 
     /// <summary>Every account with its count of sessions not yet expired at <paramref name="now"/>, by name.</summary>
@@ -120,8 +123,8 @@ internal sealed class AuthStore
     {
         using var command = Sql.Command(connection, null,
             "SELECT u.name, u.created, u.last_sign_in, " +
-            "(SELECT count(*) FROM auth_sessions s WHERE s.user_key = u.name_key AND s.expires > $now AND s.last_used + s.idle_ms > $now) " +
-            "FROM auth_users u ORDER BY u.name_key", ("$now", ParleyDatabase.ToStored(now)));
+            "CAST((SELECT count(*) FROM auth_sessions s WHERE s.user_key = u.name_key AND s.expires > @now AND s.last_used + s.idle_ms > @now) AS INTEGER) " +
+            "FROM auth_users u ORDER BY u.name_key", ("@now", ParleyDatabase.ToStored(now)));
         using var reader = command.ExecuteReader();
         var users = new List<UserSummary>();
         while (reader.Read())
@@ -140,8 +143,8 @@ internal sealed class AuthStore
     public Task<string?> LastUserAsync(IPAddress address) => _database.ReadAsync(connection =>
     {
         using var command = Sql.Command(connection, null,
-            "SELECT u.name FROM auth_last_user l JOIN auth_users u ON u.name_key = l.user_key WHERE l.address = $address",
-            ("$address", Identity.ClientStore.Key(address)));
+            "SELECT u.name FROM auth_last_user l JOIN auth_users u ON u.name_key = l.user_key WHERE l.address = @address",
+            ("@address", Identity.ClientStore.Key(address)));
         return command.ExecuteScalar() as string;
     });
 
@@ -165,8 +168,8 @@ internal sealed class AuthStore
 
             var key = UserNameRules.Key(name);
             var user = FindUser(connection, transaction, name) ?? throw new ParleyDatabaseException($"the account {name} disappeared");
-            Sql.Execute(connection, transaction, "DELETE FROM auth_throttle WHERE key IN ($account, $pair)",
-                ("$account", AccountKey(name)), ("$pair", PairKey(name, address)));
+            Sql.Execute(connection, transaction, "DELETE FROM auth_throttle WHERE key IN (@account, @pair)",
+                ("@account", AccountKey(name)), ("@pair", PairKey(name, address)));
             var expires = now + limits.Lifetime;
             InsertSession(connection, transaction, tokenHash, key, address, now, now, limits.Idle, expires);
             Touch(connection, transaction, key, address, now);
@@ -179,8 +182,8 @@ internal sealed class AuthStore
     /// </summary>
     public Task<bool> UpgradeHashAsync(string name, string oldHash, string upgradedHash, CancellationToken cancellationToken = default) =>
         _database.WriteAsync((connection, transaction) => Sql.Execute(connection, transaction,
-            "UPDATE auth_users SET password_hash = $hash WHERE name_key = $key AND password_hash = $old",
-            ("$hash", upgradedHash), ("$key", UserNameRules.Key(name)), ("$old", oldHash)) == 1, cancellationToken);
+            "UPDATE auth_users SET password_hash = @hash WHERE name_key = @key AND password_hash = @old",
+            ("@hash", upgradedHash), ("@key", UserNameRules.Key(name)), ("@old", oldHash)) == 1, cancellationToken);
 
     /// <summary>
     /// Checks a session token and, when it is valid, replaces it with <paramref name="newTokenHash"/> at once (the
@@ -194,7 +197,7 @@ internal sealed class AuthStore
         {
             using var command = Sql.Command(connection, transaction,
                 "SELECT s.user_key, s.created, s.last_used, s.idle_ms, s.expires, u.name FROM auth_sessions s " +
-                "JOIN auth_users u ON u.name_key = s.user_key WHERE s.token_hash = $hash", ("$hash", tokenHash));
+                "JOIN auth_users u ON u.name_key = s.user_key WHERE s.token_hash = @hash", ("@hash", tokenHash));
             string key, name;
             DateTimeOffset created, lastUsed, expires;
             TimeSpan idle;
@@ -213,7 +216,11 @@ internal sealed class AuthStore
                 name = reader.GetString(5);
             }
 
-            Sql.Execute(connection, transaction, "DELETE FROM auth_sessions WHERE token_hash = $hash", ("$hash", tokenHash));
+            // The delete decides: of two servers rotating the same token at once, one deletes it, the other gets Unknown.
+            if (Sql.Execute(connection, transaction, "DELETE FROM auth_sessions WHERE token_hash = @hash", ("@hash", tokenHash)) == 0)
+            {
+                return (ResumeOutcome.Unknown, null);
+            }
 
             // The limits the session was issued with, and the server's current ones: the stricter wins.
             if (now >= Earliest(expires, created + limits.Lifetime))
@@ -235,13 +242,13 @@ internal sealed class AuthStore
     /// <summary>Marks a session used at <paramref name="now"/> (when its connection ends), so its idle time counts from then.</summary>
     public Task TouchSessionAsync(byte[] tokenHash, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         _database.WriteAsync((connection, transaction) => Sql.Execute(connection, transaction,
-            "UPDATE auth_sessions SET last_used = max(last_used, $now) WHERE token_hash = $hash",
-            ("$now", ParleyDatabase.ToStored(now)), ("$hash", tokenHash)), cancellationToken);
+            "UPDATE auth_sessions SET last_used = CASE WHEN last_used > @now THEN last_used ELSE @now END WHERE token_hash = @hash",
+            ("@now", ParleyDatabase.ToStored(now)), ("@hash", tokenHash)), cancellationToken);
 
     /// <summary>Ends one session (logout); <see langword="false"/> when it was already gone.</summary>
     public Task<bool> EndSessionAsync(byte[] tokenHash, CancellationToken cancellationToken = default) =>
         _database.WriteAsync((connection, transaction) => Sql.Execute(connection, transaction,
-            "DELETE FROM auth_sessions WHERE token_hash = $hash", ("$hash", tokenHash)) == 1, cancellationToken);
+            "DELETE FROM auth_sessions WHERE token_hash = @hash", ("@hash", tokenHash)) == 1, cancellationToken);
 
     /// <summary>Seconds until every one of <paramref name="keys"/> lets a sign-in through; 0 when all do now.</summary>
     public Task<int> RetryAfterAsync(IReadOnlyList<string> keys, DateTimeOffset now) => _database.ReadAsync(connection =>
@@ -292,19 +299,19 @@ internal sealed class AuthStore
         {
             var stored = ParleyDatabase.ToStored(now);
             var sessions = Sql.Execute(connection, transaction,
-                "DELETE FROM auth_sessions WHERE expires <= $now OR last_used + idle_ms <= $now OR created + $lifetime <= $now OR last_used + $idle <= $now",
-                ("$now", stored), ("$lifetime", (long)limits.Lifetime.TotalMilliseconds), ("$idle", (long)limits.Idle.TotalMilliseconds));
-            Sql.Execute(connection, transaction, "DELETE FROM auth_throttle WHERE locked_until <= $now AND last_failure + $window <= $now",
-                ("$now", stored), ("$window", (long)Throttle.Window.TotalMilliseconds));
-            Sql.Execute(connection, transaction, "DELETE FROM auth_registrations WHERE at <= $since",
-                ("$since", ParleyDatabase.ToStored(now - RegistrationWindow)));
+                "DELETE FROM auth_sessions WHERE expires <= @now OR last_used + idle_ms <= @now OR created + @lifetime <= @now OR last_used + @idle <= @now",
+                ("@now", stored), ("@lifetime", (long)limits.Lifetime.TotalMilliseconds), ("@idle", (long)limits.Idle.TotalMilliseconds));
+            Sql.Execute(connection, transaction, "DELETE FROM auth_throttle WHERE locked_until <= @now AND last_failure + @window <= @now",
+                ("@now", stored), ("@window", (long)Throttle.Window.TotalMilliseconds));
+            Sql.Execute(connection, transaction, "DELETE FROM auth_registrations WHERE at <= @since",
+                ("@since", ParleyDatabase.ToStored(now - RegistrationWindow)));
             return sessions;
         }, cancellationToken);
 
-    private static UserRecord? FindUser(SqliteConnection connection, SqliteTransaction? transaction, string name)
+    private static UserRecord? FindUser(DbConnection connection, DbTransaction? transaction, string name)
     {
         using var command = Sql.Command(connection, transaction,
-            "SELECT name, password_hash, created, last_sign_in FROM auth_users WHERE name_key = $key", ("$key", UserNameRules.Key(name)));
+            "SELECT name, password_hash, created, last_sign_in FROM auth_users WHERE name_key = @key", ("@key", UserNameRules.Key(name)));
         using var reader = command.ExecuteReader();
         return reader.Read()
             ? new UserRecord(reader.GetString(0), reader.GetString(1), ParleyDatabase.FromStored(reader.GetInt64(2)),
@@ -312,17 +319,17 @@ internal sealed class AuthStore
             : null;
     }
 
-    private static int RetryAfter(SqliteConnection connection, SqliteTransaction? transaction, IReadOnlyList<string> keys, DateTimeOffset now) =>
+    private static int RetryAfter(DbConnection connection, DbTransaction? transaction, IReadOnlyList<string> keys, DateTimeOffset now) =>
         keys.Select(key => ThrottlePolicy.RetryAfter(FindThrottle(connection, transaction, key), now)).DefaultIfEmpty(0).Max();
 
-    private static void SaveThrottle(SqliteConnection connection, SqliteTransaction transaction, string key, ThrottleState state) =>
+    private static void SaveThrottle(DbConnection connection, DbTransaction transaction, string key, ThrottleState state) =>
         Sql.Execute(connection, transaction,
-            "INSERT INTO auth_throttle (key, failures, last_failure, locked_until) VALUES ($key, $failures, $last, $until) " +
+            "INSERT INTO auth_throttle (key, failures, last_failure, locked_until) VALUES (@key, @failures, @last, @until) " +
             "ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, last_failure = excluded.last_failure, locked_until = excluded.locked_until",
-            ("$key", key), ("$failures", state.Failures), ("$last", ParleyDatabase.ToStored(state.LastFailure)),
-            ("$until", ParleyDatabase.ToStored(state.LockedUntil == DateTimeOffset.MinValue ? DateTimeOffset.UnixEpoch : state.LockedUntil)));
+            ("@key", key), ("@failures", state.Failures), ("@last", ParleyDatabase.ToStored(state.LastFailure)),
+            ("@until", ParleyDatabase.ToStored(state.LockedUntil == DateTimeOffset.MinValue ? DateTimeOffset.UnixEpoch : state.LockedUntil)));
 
-    private static int RegistrationRetryAfter(SqliteConnection connection, SqliteTransaction? transaction, string address, int perHour, DateTimeOffset now)
+    private static int RegistrationRetryAfter(DbConnection connection, DbTransaction? transaction, string address, int perHour, DateTimeOffset now)
     {
         if (perHour <= 0)
         {
@@ -331,7 +338,7 @@ internal sealed class AuthStore
 
         var since = ParleyDatabase.ToStored(now - RegistrationWindow);
         using var command = Sql.Command(connection, transaction,
-            "SELECT count(*), min(at) FROM auth_registrations WHERE address = $address AND at > $since", ("$address", address), ("$since", since));
+            "SELECT count(*), min(at) FROM auth_registrations WHERE address = @address AND at > @since", ("@address", address), ("@since", since));
         using var reader = command.ExecuteReader();
         reader.Read();
         if (reader.GetInt64(0) < perHour)
@@ -343,10 +350,10 @@ internal sealed class AuthStore
         return Math.Max(1, (int)Math.Ceiling((frees - now).TotalSeconds));
     }
 
-    private static ThrottleState? FindThrottle(SqliteConnection connection, SqliteTransaction? transaction, string key)
+    private static ThrottleState? FindThrottle(DbConnection connection, DbTransaction? transaction, string key)
     {
         using var command = Sql.Command(connection, transaction,
-            "SELECT failures, last_failure, locked_until FROM auth_throttle WHERE key = $key", ("$key", key));
+            "SELECT failures, last_failure, locked_until FROM auth_throttle WHERE key = @key", ("@key", key));
         using var reader = command.ExecuteReader();
         return reader.Read()
             ? new ThrottleState(reader.GetInt32(0), ParleyDatabase.FromStored(reader.GetInt64(1)), ParleyDatabase.FromStored(reader.GetInt64(2)))
@@ -354,23 +361,23 @@ internal sealed class AuthStore
     }
 
     private static void InsertSession(
-        SqliteConnection connection, SqliteTransaction transaction, byte[] tokenHash, string userKey, IPAddress address,
+        DbConnection connection, DbTransaction transaction, byte[] tokenHash, string userKey, IPAddress address,
         DateTimeOffset created, DateTimeOffset lastUsed, TimeSpan idle, DateTimeOffset expires) =>
         Sql.Execute(connection, transaction,
             "INSERT INTO auth_sessions (token_hash, user_key, address, created, last_used, idle_ms, expires) " +
-            "VALUES ($hash, $key, $address, $created, $used, $idle, $expires)",
-            ("$hash", tokenHash), ("$key", userKey), ("$address", Identity.ClientStore.Key(address)),
-            ("$created", ParleyDatabase.ToStored(created)), ("$used", ParleyDatabase.ToStored(lastUsed)),
-            ("$idle", (long)idle.TotalMilliseconds), ("$expires", ParleyDatabase.ToStored(expires)));
+            "VALUES (@hash, @key, @address, @created, @used, @idle, @expires)",
+            ("@hash", tokenHash), ("@key", userKey), ("@address", Identity.ClientStore.Key(address)),
+            ("@created", ParleyDatabase.ToStored(created)), ("@used", ParleyDatabase.ToStored(lastUsed)),
+            ("@idle", (long)idle.TotalMilliseconds), ("@expires", ParleyDatabase.ToStored(expires)));
 
-    private static void Touch(SqliteConnection connection, SqliteTransaction transaction, string userKey, IPAddress address, DateTimeOffset now)
+    private static void Touch(DbConnection connection, DbTransaction transaction, string userKey, IPAddress address, DateTimeOffset now)
     {
         var stored = ParleyDatabase.ToStored(now);
-        Sql.Execute(connection, transaction, "UPDATE auth_users SET last_sign_in = $now WHERE name_key = $key", ("$now", stored), ("$key", userKey));
+        Sql.Execute(connection, transaction, "UPDATE auth_users SET last_sign_in = @now WHERE name_key = @key", ("@now", stored), ("@key", userKey));
         Sql.Execute(connection, transaction,
-            "INSERT INTO auth_last_user (address, user_key, at) VALUES ($address, $key, $now) " +
+            "INSERT INTO auth_last_user (address, user_key, at) VALUES (@address, @key, @now) " +
             "ON CONFLICT (address) DO UPDATE SET user_key = excluded.user_key, at = excluded.at",
-            ("$address", Identity.ClientStore.Key(address)), ("$key", userKey), ("$now", stored));
+            ("@address", Identity.ClientStore.Key(address)), ("@key", userKey), ("@now", stored));
     }
 
     private static DateTimeOffset Earliest(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;

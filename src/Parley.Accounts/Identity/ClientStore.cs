@@ -1,5 +1,5 @@
+using System.Data.Common;
 using System.Net;
-using Microsoft.Data.Sqlite;
 using Parley.Storage;
 
 namespace Parley.Identity;
@@ -21,6 +21,9 @@ internal sealed class ClientStore
 
     /// <summary>Writes that may wait for the database (<see cref="ParleyDatabase.MaxWaitingWrites"/>); 0 for no limit.</summary>
     public int MaxWaitingWrites => _database.MaxWaitingWrites;
+
+    /// <summary>The id of the service the database holds (<see cref="ParleyDatabase.ServiceId"/>), sent in every <c>hello</c>.</summary>
+    public string ServiceId => _database.ServiceId;
 
     /// <summary>The text an address is stored under: an IPv4-mapped IPv6 address counts as the IPv4 address.</summary>
     public static string Key(IPAddress address)
@@ -59,8 +62,8 @@ internal sealed class ClientStore
             }
 
             Sql.Execute(connection, transaction,
-                "UPDATE ident_clients SET visits = visits + 1, last_seen = $now WHERE address = $address",
-                ("$now", ParleyDatabase.ToStored(now)), ("$address", key));
+                "UPDATE ident_clients SET visits = visits + 1, last_seen = @now WHERE address = @address",
+                ("@now", ParleyDatabase.ToStored(now)), ("@address", key));
             return new ClientVisit(known with { Visits = known.Visits + 1, LastSeen = now }, known.LastSeen);
         }, cancellationToken, key).ConfigureAwait(false);
         return (!done, visit);
@@ -89,17 +92,17 @@ internal sealed class ClientStore
         {
             var stored = ParleyDatabase.ToStored(now);
             var inserted = Sql.Execute(connection, transaction,
-                "INSERT INTO ident_clients (address, name, first_seen, last_seen, visits) VALUES ($address, $name, $now, $now, 1) " +
+                "INSERT INTO ident_clients (address, name, first_seen, last_seen, visits) VALUES (@address, @name, @now, @now, 1) " +
                 "ON CONFLICT (address) DO NOTHING",
-                ("$address", key), ("$name", name), ("$now", stored));
+                ("@address", key), ("@name", name), ("@now", stored));
             if (inserted == 1)
             {
                 return (new KnownClient(key, name, now, now, 1), true);
             }
 
             Sql.Execute(connection, transaction,
-                "UPDATE ident_clients SET visits = visits + 1, last_seen = $now WHERE address = $address",
-                ("$now", stored), ("$address", key));
+                "UPDATE ident_clients SET visits = visits + 1, last_seen = @now WHERE address = @address",
+                ("@now", stored), ("@address", key));
             return (Find(connection, transaction, key)!, false);
         }, cancellationToken, key).ConfigureAwait(false);
         return done ? result : null;
@@ -132,19 +135,19 @@ internal sealed class ClientStore
     {
         var key = Key(address);
         return _database.WriteAsync((connection, transaction) =>
-            Sql.Execute(connection, transaction, "DELETE FROM ident_clients WHERE address = $address", ("$address", key)) == 1,
+            Sql.Execute(connection, transaction, "DELETE FROM ident_clients WHERE address = @address", ("@address", key)) == 1,
             cancellationToken);
     }
 
-    private static KnownClient? Find(SqliteConnection connection, SqliteTransaction? transaction, string key)
+    private static KnownClient? Find(DbConnection connection, DbTransaction? transaction, string key)
     {
         using var command = Sql.Command(connection, transaction,
-            "SELECT address, name, first_seen, last_seen, visits FROM ident_clients WHERE address = $address", ("$address", key));
+            "SELECT address, name, first_seen, last_seen, visits FROM ident_clients WHERE address = @address", ("@address", key));
         using var reader = command.ExecuteReader();
         return reader.Read() ? Read(reader) : null;
     }
 
-    private static KnownClient Read(SqliteDataReader reader) => new(
+    private static KnownClient Read(DbDataReader reader) => new(
         reader.GetString(0),
         reader.GetString(1),
         ParleyDatabase.FromStored(reader.GetInt64(2)),

@@ -62,7 +62,7 @@ public sealed class IdentHandler : ITcpConnectionHandler
     {
         ArgumentNullException.ThrowIfNull(connection);
         await using var dialog = new DialogSession(connection, _dialogLogger, ClientTypes);
-        await dialog.SendAsync(DialogMessage.Hello(ServiceName)).ConfigureAwait(false);
+        await dialog.SendAsync(DialogMessage.Hello(ServiceName, _store.ServiceId)).ConfigureAwait(false);
         var address = ClientStore.Key(connection.RemoteEndPoint.Address);
         try
         {
@@ -90,6 +90,13 @@ public sealed class IdentHandler : ITcpConnectionHandler
             await dialog.SendAsync(DialogMessage.Error(DialogErrorCodes.Busy,
                 "The server is busy storing other clients' visits: try again in a moment.")).ConfigureAwait(false);
             await dialog.ByeAsync("Closing the connection.", CloseReason.Completed).ConfigureAwait(false);
+        }
+        catch (ParleyDatabaseException e) when (e.IsUnavailable)
+        {
+            // The database logs the outage once; each client is only told.
+            await dialog.SendAsync(DialogMessage.Error(DialogErrorCodes.Unavailable,
+                "The server cannot reach its database; try again later.")).ConfigureAwait(false);
+            await dialog.ByeAsync("Closing the connection.", CloseReason.Error).ConfigureAwait(false);
         }
         catch (ParleyDatabaseException e)
         {

@@ -2,7 +2,7 @@ using Parley.Shared;
 
 namespace Parley.Storage;
 
-/// <summary>The database cannot be used: not a Parley database, from a newer Parley, damaged, or not accessible. The message is fit to show a user.</summary>
+/// <summary>The database cannot be used: not a Parley database, from a newer Parley, damaged, unreachable, or not accessible. The message is fit to show a user.</summary>
 public sealed class ParleyDatabaseException : ParleyException
 {
     /// <summary>Creates the exception.</summary>
@@ -16,4 +16,10 @@ public sealed class ParleyDatabaseException : ParleyException
     /// wait: the database works, it is only busy (the dialog's <c>busy</c>, not <c>server-error</c>).
     /// </summary>
     public bool IsBusy { get; init; }
+
+    /// <summary>
+    /// Whether the database server cannot be reached (stopped, restarting, network down): the request may succeed
+    /// later, once it is back (the dialog's <c>unavailable</c>, not <c>server-error</c>).
+    /// </summary>
+    public bool IsUnavailable { get; init; }
 }

@@ -24,6 +24,12 @@ internal sealed class SessionFile(string path, TextWriter warnings)
 
     public string Path { get; } = System.IO.Path.GetFullPath(path);
 
+    /// <summary>
+    /// What a session is kept under: <c>service ID</c> when the server's hello names its service (every server of one
+    /// database), otherwise the server's <c>HOST:PORT</c>.
+    /// </summary>
+    public static string Key(string server, string? serviceId) => serviceId is { Length: > 0 } id ? "service " + id : server;
+
     /// <summary>The session kept for <paramref name="server"/>, if any.</summary>
     public SessionEntry? Get(string server) =>
         Load(out _) is { } content && content.Servers.TryGetValue(server, out var entry) && !string.IsNullOrEmpty(entry.Token) ? entry : null;

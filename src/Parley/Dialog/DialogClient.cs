@@ -65,8 +65,9 @@ public static class DialogClient
 
         public async Task<DialogClientResult> RunAsync()
         {
-            await ReceiveHelloAsync().ConfigureAwait(false);
-            if (options.ResumeToken is { Length: > 0 } token)
+            var hello = await ReceiveHelloAsync().ConfigureAwait(false);
+            var resume = options.ResumeTokenFor is { } choose ? choose(hello) : options.ResumeToken;
+            if (resume is { Length: > 0 } token)
             {
                 _resumePending = true;
                 await SendAsync(DialogMessage.Resume(token)).ConfigureAwait(false);
@@ -123,7 +124,7 @@ public static class DialogClient
             }
         }
 
-        private async Task ReceiveHelloAsync()
+        private async Task<DialogMessage> ReceiveHelloAsync()
         {
             var service = options.Service;
             string? json;
@@ -171,6 +172,8 @@ public static class DialogClient
             {
                 DialogLog.NewerProtocol(logger, version, DialogProtocol.Version);
             }
+
+            return hello;
         }
 
         private async Task<DialogMessage?> ReceiveAsync()

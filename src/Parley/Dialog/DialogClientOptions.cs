@@ -9,6 +9,12 @@ public sealed class DialogClientOptions
     /// <summary>A session token to send as <c>resume</c> (authentication). Default none. A secret: never logged.</summary>
     public string? ResumeToken { get; init; }
 
+    /// <summary>
+    /// Chooses the session token to resume with once the server's <c>hello</c> has come (its <c>serviceId</c> names the
+    /// service whatever server answers); when set, it replaces <see cref="ResumeToken"/>. Default none.
+    /// </summary>
+    public Func<DialogMessage, string?>? ResumeTokenFor { get; init; }
+
     /// <summary>Called with each <c>session</c> message, to keep its token.</summary>
     public Func<DialogMessage, ValueTask>? OnSession { get; init; }
 

@@ -26,4 +26,7 @@ internal static class DialogErrorCodes
 
     /// <summary>The server has too many sign-ins in progress; try again shortly.</summary>
     public const string Busy = "busy";
+
+    /// <summary>The server cannot reach its database (issue 17); the connection closes; try again later.</summary>
+    public const string Unavailable = "unavailable";
 }

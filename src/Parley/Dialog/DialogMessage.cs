@@ -16,6 +16,12 @@ public sealed class DialogMessage
     /// <summary><c>hello</c>: the protocol version, 1.</summary>
     public int? Version { get; init; }
 
+    /// <summary>
+    /// <c>hello</c>: the id of the service, the same on every server of one database (issue 17), so that a client can
+    /// tell they are one service and offer a session from one to another. Absent from servers older than it.
+    /// </summary>
+    public string? ServiceId { get; init; }
+
     /// <summary><c>ask</c> and <c>answer</c>: which question.</summary>
     public string? Id { get; init; }
 
@@ -43,8 +49,9 @@ public sealed class DialogMessage
     /// <summary><c>session</c>: when the session expires if it is not used, ISO 8601 in UTC.</summary>
     public string? Expires { get; init; }
 
-    /// <summary>The <c>hello</c> a server sends first.</summary>
-    internal static DialogMessage Hello(string service) => new() { Type = DialogTypes.Hello, Service = service, Version = DialogProtocol.Version };
+    /// <summary>The <c>hello</c> a server sends first, with the id of the service its database holds, when it has one.</summary>
+    internal static DialogMessage Hello(string service, string? serviceId = null) =>
+        new() { Type = DialogTypes.Hello, Service = service, Version = DialogProtocol.Version, ServiceId = serviceId is { Length: > 0 } ? serviceId : null };
 
     /// <summary>Text for the user.</summary>
     internal static DialogMessage Say(string text) => new() { Type = DialogTypes.Say, Text = text };

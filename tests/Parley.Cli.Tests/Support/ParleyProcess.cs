@@ -111,6 +111,9 @@ internal sealed partial class ParleyProcess : IAsyncDisposable
         start.Environment["XDG_DATA_HOME"] = Path.Combine(home, "data");
         start.Environment.Remove("PARLEY_HOST");
         start.Environment.Remove("PARLEY_PORT");
+        start.Environment.Remove("PARLEY_DB");
+        start.Environment.Remove("PGPASSWORD");
+        start.Environment.Remove("PGPASSFILE");
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
         {

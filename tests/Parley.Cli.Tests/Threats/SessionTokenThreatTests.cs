@@ -21,10 +21,12 @@ public sealed class SessionTokenThreatTests : IDisposable
 
     private string Sessions => Path.Combine(_folder.FullName, "client", "sessions.json");
 
-    private JsonElement Entry(int port)
+    /// <summary>The one kept session and its key (<c>service ID</c>: the servers' hello names their service).</summary>
+    private (string Key, JsonElement Entry) Kept()
     {
         using var json = JsonDocument.Parse(File.ReadAllText(Sessions));
-        return json.RootElement.GetProperty("servers").GetProperty($"127.0.0.1:{port}").Clone();
+        var only = Assert.Single(json.RootElement.GetProperty("servers").EnumerateObject());
+        return (only.Name, only.Value.Clone());
     }
 
     [Fact]
@@ -33,7 +35,7 @@ public sealed class SessionTokenThreatTests : IDisposable
         var ct = TestTimeout.Token(TimeSpan.FromSeconds(90));
         var db = Path.Combine(_folder.FullName, "parley.db");
         int port;
-        string token;
+        string token, serviceId;
         await using (var server = ParleyProcess.Start(["serve", "auth", "--tls", "--port", "0", "--host", "127.0.0.1", "--db", db]))
         {
             port = await server.WaitForListeningPortAsync(ct);
@@ -41,13 +43,15 @@ public sealed class SessionTokenThreatTests : IDisposable
                 "client", "auth", "--tls", "--trust-on-first-use", "--host", "127.0.0.1", "--port", $"{port}", "--session-file", Sessions);
             await using var _ = client;
             Assert.True(registered == 0, client.StandardError);
-            var entry = Entry(port);
+            var (key, entry) = Kept();
+            serviceId = key["service ".Length..];
             token = entry.GetProperty("token").GetString()!;
             Assert.Equal("tls", entry.GetProperty("transport").GetString());
             Assert.StartsWith("SHA256:", entry.GetProperty("fingerprint").GetString(), StringComparison.Ordinal);
         }
 
-        using var fake = new FakePlainDialogServer(port);
+        // The fake claims the real service's id: the token is kept under it, and still not sent over plain TCP.
+        using var fake = new FakePlainDialogServer(port, serviceId);
         var (exit, plain) = await ParleyProcess.RunAsync("", ct,
             "client", "auth", "--host", "127.0.0.1", "--port", $"{port}", "--session-file", Sessions);
         await using var __ = plain;
@@ -56,9 +60,9 @@ public sealed class SessionTokenThreatTests : IDisposable
         Assert.NotEqual(0, exit);
         Assert.DoesNotContain(token, received, StringComparison.Ordinal);
         Assert.DoesNotContain("resume", received, StringComparison.Ordinal);
-        Assert.Contains($"parley: the session kept for 127.0.0.1:{port} was obtained over TLS and is not sent over plain TCP",
+        Assert.Contains($"parley: the session kept for service {serviceId} was obtained over TLS and is not sent over plain TCP",
             plain.StandardError, StringComparison.Ordinal);
-        Assert.Equal(token, Entry(port).GetProperty("token").GetString());
+        Assert.Equal(token, Kept().Entry.GetProperty("token").GetString());
     }
 
     [Fact]
@@ -86,9 +90,13 @@ public sealed class SessionTokenThreatTests : IDisposable
     {
         private readonly TcpListener _listener;
         private readonly Task<string> _received;
+        private readonly string _hello;
 
-        public FakePlainDialogServer(int port)
+        public FakePlainDialogServer(int port, string? serviceId = null)
         {
+            _hello = serviceId is null
+                ? """{"type":"hello","service":"auth","version":1}"""
+                : $$"""{"type":"hello","service":"auth","version":1,"serviceId":"{{serviceId}}"}""";
             _listener = new TcpListener(IPAddress.Loopback, port);
             _listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
             _listener.Start();
@@ -107,7 +115,7 @@ public sealed class SessionTokenThreatTests : IDisposable
             using var socket = await _listener.AcceptSocketAsync();
             await using var stream = new NetworkStream(socket);
             foreach (var json in (string[])[
-                """{"type":"hello","service":"auth","version":1}""",
+                _hello,
                 """{"type":"ask","id":"username","text":"User name:","secret":false}"""])
             {
                 var bytes = Encoding.UTF8.GetBytes(json);

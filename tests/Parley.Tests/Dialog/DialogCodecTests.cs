@@ -17,6 +17,14 @@ public sealed class DialogCodecTests
     }
 
     [Fact]
+    public void A_hello_carries_the_service_id_of_its_database_when_there_is_one()
+    {
+        Assert.Equal("{\"type\":\"hello\",\"service\":\"auth\",\"version\":1,\"serviceId\":\"0123456789abcdef0123456789abcdef\"}",
+            DialogCodec.Serialize(DialogMessage.Hello("auth", "0123456789abcdef0123456789abcdef")));
+        Assert.Equal("{\"type\":\"hello\",\"service\":\"auth\",\"version\":1}", DialogCodec.Serialize(DialogMessage.Hello("auth", "")));
+    }
+
+    [Fact]
     public void Text_outside_ASCII_stays_readable_and_control_characters_are_escaped()
     {
         var json = DialogCodec.Serialize(DialogMessage.Echo("Привет \"x\"\n\u0001"));

@@ -104,14 +104,26 @@ internal static partial class AuthCommands
             return ClientRunner.RunAsync(host, port, connect, options.Logging.Read(result), (connection, logger, cancellation) =>
             {
                 var (transport, fingerprint) = SessionTransport.Of(connection);
-                var token = result.GetValue(forget) ? null : KeptToken(console, file, server, transport, fingerprint);
+                // Tokens are kept by the service's id when the hello has one (issue 17: every server of one database is
+                // one service, so a token from one is offered to the others), otherwise by host and port.
+                var key = server;
                 var dialog = new DialogClientOptions
                 {
                     Service = "auth",
-                    ResumeToken = token,
+                    ResumeTokenFor = hello =>
+                    {
+                        key = SessionFile.Key(server, hello.ServiceId);
+                        if (result.GetValue(forget))
+                        {
+                            file.Remove(key);
+                            return null;
+                        }
+
+                        return KeptToken(console, file, key, transport, fingerprint);
+                    },
                     OnSession = session =>
                     {
-                        file.Set(server, new SessionEntry(session.Token ?? "", session.User, session.Expires)
+                        file.Set(key, new SessionEntry(session.Token ?? "", session.User, session.Expires)
                         {
                             Transport = transport,
                             Fingerprint = fingerprint,
@@ -120,7 +132,7 @@ internal static partial class AuthCommands
                     },
                     OnSessionInvalid = () =>
                     {
-                        file.Remove(server);
+                        file.Remove(key);
                         return ValueTask.CompletedTask;
                     },
                 };
@@ -128,7 +140,7 @@ internal static partial class AuthCommands
                 {
                     if (ended.Outcome == DialogClientOutcome.LoggedOut)
                     {
-                        file.Remove(server);
+                        file.Remove(key);
                     }
                 });
             });

@@ -21,12 +21,14 @@ public sealed class AuthProcessTests
     private Task<(int ExitCode, ParleyProcess Process)> AdminAsync(string input, CancellationToken ct, params string[] arguments) =>
         ParleyProcess.RunAsync(input, ct, ["auth", .. arguments, "--db", _db]);
 
-    private string? StoredToken(int port)
+    /// <summary>The token kept for the server's service (its hello names it), or null.</summary>
+    private string? StoredToken()
     {
         using var json = JsonDocument.Parse(File.ReadAllText(_sessions));
-        return json.RootElement.GetProperty("servers").TryGetProperty($"127.0.0.1:{port}", out var entry)
-            ? entry.GetProperty("token").GetString()
-            : null;
+        var servers = json.RootElement.GetProperty("servers").EnumerateObject().ToList();
+        Assert.True(servers.Count <= 1, "one service, one kept session");
+        Assert.All(servers, server => Assert.Matches("^service [0-9a-f]{32}$", server.Name));
+        return servers.Count == 1 ? servers[0].Value.GetProperty("token").GetString() : null;
     }
 
     [Fact]
@@ -38,7 +40,7 @@ public sealed class AuthProcessTests
 
         var (first, one) = await ClientAsync("alice\ncorrect horse\ncorrect horse\nhi\nexit\n", port, ct);
         await using var __ = one;
-        var token = StoredToken(port);
+        var token = StoredToken();
         var (second, two) = await ClientAsync("again\n", port, ct);
         await using var ___ = two;
 
@@ -57,7 +59,7 @@ public sealed class AuthProcessTests
         Assert.StartsWith("Welcome back, alice: your session is resumed.\n", two.StandardOutput, StringComparison.Ordinal);
         Assert.DoesNotContain("Password", two.StandardError, StringComparison.Ordinal);
         Assert.DoesNotContain("User name", two.StandardError, StringComparison.Ordinal);
-        Assert.NotEqual(token, StoredToken(port));
+        Assert.NotEqual(token, StoredToken());
         Assert.DoesNotContain(token!, server.StandardError, StringComparison.Ordinal);
         Assert.DoesNotContain("correct horse", server.StandardError, StringComparison.Ordinal);
         await server.WaitForAsync(new Regex(Regex.Escape($"Using the database {_db}")), ct, standardError: true);
@@ -76,12 +78,12 @@ public sealed class AuthProcessTests
         await using var two = ParleyProcess.Start("client", "auth", "--port", $"{port}", "--host", "127.0.0.1", "--session-file", _sessions);
         await two.WaitForAsync(new Regex("your session is resumed"), ct);
         var kept = await File.ReadAllTextAsync(_sessions, ct);
-        var token = StoredToken(port)!;
+        var token = StoredToken()!;
 
         await two.Input.WriteLineAsync("logout");
         two.Input.Close();
         var loggedOut = await two.WaitForExitAsync(ct);
-        var afterLogout = StoredToken(port);
+        var afterLogout = StoredToken();
         await File.WriteAllTextAsync(_sessions, kept, ct);
         var (again, three) = await ClientAsync("bob\nbobs password\nexit\n", port, ct);
         await using var ___ = three;
@@ -92,7 +94,7 @@ public sealed class AuthProcessTests
         Assert.Equal(0, again);
         Assert.Contains("error (session-invalid):", three.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("Welcome, bob!", three.StandardOutput, StringComparison.Ordinal);
-        Assert.NotEqual(token, StoredToken(port));
+        Assert.NotEqual(token, StoredToken());
     }
 
     [Fact]
@@ -111,7 +113,7 @@ public sealed class AuthProcessTests
         Assert.Equal(0, exit);
         Assert.Contains("User name: [carol]", two.StandardError, StringComparison.Ordinal);
         Assert.Contains("Welcome, carol!", two.StandardOutput, StringComparison.Ordinal);
-        Assert.NotNull(StoredToken(port));
+        Assert.NotNull(StoredToken());
     }
 
     [Fact]
@@ -239,7 +241,7 @@ public sealed class AuthProcessTests
         Assert.Equal(0, exit);
         Assert.Contains($"parley: the session file {_sessions} is not valid; it is ignored", client.StandardError, StringComparison.Ordinal);
         Assert.Equal("{ this is not json", await File.ReadAllTextAsync(_sessions + ".unreadable", ct));
-        Assert.NotNull(StoredToken(port));
+        Assert.NotNull(StoredToken());
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 namespace Parley.Storage;
 
-public sealed partial class ParleyDatabase
+internal sealed partial class SqliteDatabase
 {
     /// <summary>
     /// The schema, one script per version: script N turns version N-1 into N. Never edit a released script; add
@@ -58,6 +58,14 @@ public sealed partial class ParleyDatabase
             at      INTEGER NOT NULL
         );
         CREATE INDEX auth_registrations_by_address ON auth_registrations (address, at);
+        """,
+
+        // 4: the service's id (issue 17): servers of one database present it, so that clients know them as one service.
+        """
+        CREATE TABLE parley_service (
+            only_row INTEGER NOT NULL PRIMARY KEY CHECK (only_row = 1),
+            id       TEXT    NOT NULL
+        );
         """,
     ];
 }
