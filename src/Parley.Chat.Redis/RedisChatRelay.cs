@@ -152,7 +152,10 @@ public sealed partial class RedisChatRelay : IChatRelay, IAsyncDisposable
             _mine.Remove(Nicknames.Key(nickname));
         }
 
-        _queue.Writer.TryWrite(new Command(timedOut ? Kind.TimedOut : Kind.Left, nickname, "", ""));
+        if (Status == ChatRelayStatus.Connected)
+        {
+            _queue.Writer.TryWrite(new Command(timedOut ? Kind.TimedOut : Kind.Left, nickname, "", ""));
+        }
     }
 
     /// <inheritdoc />

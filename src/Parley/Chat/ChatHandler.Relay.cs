@@ -239,14 +239,8 @@ public sealed partial class ChatHandler
         }
     }
 
-    /// <summary>Frees a nickname of this server's member in the room; while the relay is lost, the others time it out.</summary>
-    private void ReleaseNickname(string nickname, bool timedOut)
-    {
-        if (_relayStatus == ChatRelayStatus.Connected)
-        {
-            _relay.Release(nickname, timedOut);
-        }
-    }
+    /// <summary>Frees a nickname of this server's member in the room (while the relay is lost, the others time it out).</summary>
+    private void ReleaseNickname(string nickname, bool timedOut) => _relay.Release(nickname, timedOut);
 
     /// <summary>Sends a whole line to an address that has proved it receives the server's datagrams.</summary>
     private void SendTo(IPEndPoint to, string line, LineEnding ending) =>

@@ -24,7 +24,10 @@ public interface IChatRelay
     /// </summary>
     Task<ChatClaimResult> ClaimAsync(string nickname, string? previous);
 
-    /// <summary>A member of this server left (<paramref name="timedOut"/>: was dropped as silent); its nickname is free again.</summary>
+    /// <summary>
+    /// A member of this server left (<paramref name="timedOut"/>: was dropped as silent); its nickname is free again.
+    /// Called whatever the status: while the relay is lost, it is no longer claimed again when the relay comes back.
+    /// </summary>
     void Release(string nickname, bool timedOut);
 
     /// <summary>A public message of a member of this server; false when it could not be queued for the other servers.</summary>
