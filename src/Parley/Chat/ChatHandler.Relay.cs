@@ -9,8 +9,11 @@ namespace Parley.Chat;
 /// </summary>
 public sealed partial class ChatHandler
 {
-    /// <summary>Datagrams that wait for a claim, per address: beyond these, the rest are dropped.</summary>
-    private const int MaxHeld = 16;
+    /// <summary>
+    /// Datagrams that wait for a claim, per address: more than a member's default burst of 40, so that one who types on
+    /// while a rename is claimed loses nothing; beyond these (a claim takes a Redis round trip), the rest are dropped.
+    /// </summary>
+    private const int MaxHeld = 64;
 
     private readonly IChatRelay _relay;
     private readonly AddressLogThrottle _notRelayedLog;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Parley.Cli.Tests.Support;
 
-namespace Parley.Cli.Tests.Commands;
+namespace Parley.Cli.Tests.Commands.Chat;
 
 /// <summary>
 /// Chat servers of one room on one Redis (<c>parley serve chat --relay</c>): two real <c>parley</c> processes on a
@@ -43,14 +43,15 @@ public sealed class ChatRelayProcessTests(RedisServer redis)
         Assert.Equal("[alice -> you] only for you", await bob.ReceiveAsync(ct));
         await bob.SendAsync("/who", ct);
         Assert.Equal("* members (2): alice, bob", await bob.ReceiveAsync(ct));
+        // What bob sends while his new nickname is being claimed in Redis waits for it: seen after the rename, in order.
         await bob.SendAsync("/nick robert", ct);
-        Assert.Equal("* bob is now known as robert", await bob.ReceiveAsync(ct));
-        Assert.Equal("* bob is now known as robert", await alice.ReceiveAsync(ct));
         for (var i = 1; i <= 20; i++)
         {
             await bob.SendAsync($"number {i}", ct);
         }
 
+        Assert.Equal("* bob is now known as robert", await bob.ReceiveAsync(ct));
+        Assert.Equal("* bob is now known as robert", await alice.ReceiveAsync(ct));
         for (var i = 1; i <= 20; i++)
         {
             Assert.Equal($"<robert> number {i}", await alice.ReceiveAsync(ct));
