@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
-using System.Text;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging.Abstractions;
 using Parley.Chat;
 using Parley.Chat.Redis;
@@ -69,12 +66,13 @@ public static class ChatRelayLoad
 
     private static async Task<int> MeasureAsync(List<IPEndPoint> servers, int memberCount, int senders, int messages, int pings, CancellationToken ct)
     {
-        var members = new List<Member>();
+        var members = new List<BenchMember>();
         try
         {
             for (var i = 0; i < memberCount; i++)
             {
-                members.Add(await Member.JoinAsync(servers[i % servers.Count], $"m{i}", ct));
+                members.Add(await BenchMember.JoinAsync(servers[i % servers.Count], $"m{i}", ct));
+                await members[i].SkipAsync(1, ct);
             }
 
             // Every member has seen every join after its own (the others' servers' included).
@@ -107,7 +105,7 @@ public static class ChatRelayLoad
             }
 
             var expected = (long)senders * messages * (memberCount - 1);
-            var started = Stopwatch.GetTimestamp();
+            var started = BenchMember.Now();
             await Task.WhenAll(members.Take(senders).Select(sender => Task.Run(async () =>
             {
                 for (var n = 0; n < messages; n++)
@@ -127,7 +125,7 @@ public static class ChatRelayLoad
                 }
             }
 
-            var seconds = Math.Max(1, members.Max(m => m.LastAt) - started) / (double)Stopwatch.Frequency;
+            var seconds = Math.Max(1, members.Max(m => m.LastAt) - started) / (double)TimeSpan.TicksPerSecond;
             Console.WriteLine(string.Create(c,
                 $"  rate, {memberCount} members, {senders} senders x {messages}: {delivered / seconds:0} deliveries/s; {delivered} of {expected} delivered"));
             return delivered == expected ? 0 : 1;
@@ -142,81 +140,4 @@ public static class ChatRelayLoad
     }
 
     private static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)(p * sorted.Count))];
-
-    private sealed class Member : IAsyncDisposable
-    {
-        private readonly Socket _socket;
-        private readonly Channel<int> _arrivals = Channel.CreateUnbounded<int>();
-        private readonly CancellationTokenSource _closing = new();
-        private readonly Task _reader;
-        private int _received;
-        private long _lastAt;
-
-        private Member(Socket socket)
-        {
-            _socket = socket;
-            _reader = Task.Run(ReadAsync);
-        }
-
-        public int Received => Volatile.Read(ref _received);
-
-        public long LastAt => Volatile.Read(ref _lastAt);
-
-        public static async Task<Member> JoinAsync(IPEndPoint server, string nickname, CancellationToken ct)
-        {
-            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveBufferSize = 4 * 1024 * 1024 };
-            await socket.ConnectAsync(server, ct);
-            var member = new Member(socket);
-            await member.SendAsync($"/join {nickname}", ct);
-            await member.SkipAsync(1, ct);
-            return member;
-        }
-
-        public async Task SendAsync(string text, CancellationToken ct) => await _socket.SendAsync(Encoding.UTF8.GetBytes(text), SocketFlags.None, ct);
-
-        /// <summary>Waits for <paramref name="count"/> more datagrams.</summary>
-        public async Task SkipAsync(int count, CancellationToken ct)
-        {
-            for (var i = 0; i < count; i++)
-            {
-                await _arrivals.Reader.ReadAsync(ct);
-            }
-        }
-
-        public void Reset() => Volatile.Write(ref _received, 0);
-
-        public async ValueTask DisposeAsync()
-        {
-            await _closing.CancelAsync();
-            _socket.Dispose();
-            try
-            {
-                await _reader;
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
-            {
-                // Closing: the reader stops either way.
-            }
-
-            _closing.Dispose();
-        }
-
-        private async Task ReadAsync()
-        {
-            var buffer = new byte[2048];
-            while (true)
-            {
-                var n = await _socket.ReceiveAsync(buffer, SocketFlags.None, _closing.Token);
-                if (buffer.AsSpan(0, n).StartsWith("? /join "u8))
-                {
-                    await _socket.SendAsync(buffer.AsMemory(2, n - 2), SocketFlags.None, _closing.Token);
-                    continue;
-                }
-
-                Interlocked.Increment(ref _received);
-                Volatile.Write(ref _lastAt, Stopwatch.GetTimestamp());
-                _arrivals.Writer.TryWrite(n);
-            }
-        }
-    }
 }

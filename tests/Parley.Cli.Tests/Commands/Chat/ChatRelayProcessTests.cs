@@ -24,6 +24,15 @@ public sealed class ChatRelayProcessTests(RedisServer redis)
         return peer;
     }
 
+    /// <summary>Alice joins server A, then bob server B, and alice has seen bob join.</summary>
+    private static async Task<(ChatPeer Alice, ChatPeer Bob)> AliceAndBobAsync(IPEndPoint atA, IPEndPoint atB, CancellationToken ct)
+    {
+        var alice = await JoinAsync(atA, "alice", "* you joined as alice (1 member)", ct);
+        var bob = await JoinAsync(atB, "bob", "* you joined as bob (2 members)", ct);
+        Assert.Equal("* bob joined", await alice.ReceiveAsync(ct));
+        return (alice, bob);
+    }
+
     [RedisFact]
     public async Task Members_of_two_servers_on_one_redis_talk_as_if_on_one_server()
     {
@@ -34,9 +43,9 @@ public sealed class ChatRelayProcessTests(RedisServer redis)
         var (b, atB) = await ServerAsync(room, ct, "--history", "3");
         await using var __ = b;
 
-        await using var alice = await JoinAsync(atA, "alice", "* you joined as alice (1 member)", ct);
-        await using var bob = await JoinAsync(atB, "bob", "* you joined as bob (2 members)", ct);
-        Assert.Equal("* bob joined", await alice.ReceiveAsync(ct));
+        var (alice, bob) = await AliceAndBobAsync(atA, atB, ct);
+        await using var ___ = alice;
+        await using var ____ = bob;
         await bob.SendAsync("hello from B", ct);
         Assert.Equal("<bob> hello from B", await alice.ReceiveAsync(ct));
         await alice.SendAsync("/msg BOB only for you", ct);
@@ -100,9 +109,9 @@ public sealed class ChatRelayProcessTests(RedisServer redis)
         await using var _ = a;
         var (b, atB) = await ServerAsync(room, ct);
         await using var __ = b;
-        await using var alice = await JoinAsync(atA, "alice", "* you joined as alice (1 member)", ct);
-        await using var bob = await JoinAsync(atB, "bob", "* you joined as bob (2 members)", ct);
-        Assert.Equal("* bob joined", await alice.ReceiveAsync(ct));
+        var (alice, bob) = await AliceAndBobAsync(atA, atB, ct);
+        await using var ___ = alice;
+        await using var ____ = bob;
 
         b.Signal("TERM");
 
@@ -120,9 +129,9 @@ public sealed class ChatRelayProcessTests(RedisServer redis)
         var (a, atA) = await ServerAsync(room, ct);
         await using var _ = a;
         var (b, atB) = await ServerAsync(room, ct, "--member-timeout", "2s");
-        await using var alice = await JoinAsync(atA, "alice", "* you joined as alice (1 member)", ct);
-        await using var bob = await JoinAsync(atB, "bob", "* you joined as bob (2 members)", ct);
-        Assert.Equal("* bob joined", await alice.ReceiveAsync(ct));
+        var (alice, bob) = await AliceAndBobAsync(atA, atB, ct);
+        await using var ___ = alice;
+        await using var ____ = bob;
 
         // Server B holds its members' nicknames for its member timeout, 2 seconds: killed, it says nothing, and A,
         // whose members time out after a minute, sweeps bob out.
