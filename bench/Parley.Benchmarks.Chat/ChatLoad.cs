@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Parley.Chat;
 using Parley.Udp;
@@ -68,15 +66,15 @@ public static class ChatLoad
     }
 
     private static async Task<(double PerSecond, int Failed)> MeasureAsync(
-        IPEndPoint endPoint, Func<long> relayed, Func<IReadOnlyList<Member>, bool> joined, int memberCount, int senders, int messages,
+        IPEndPoint endPoint, Func<long> relayed, Func<IReadOnlyList<BenchMember>, bool> joined, int memberCount, int senders, int messages,
         CancellationToken cancellationToken)
     {
-        var members = new List<Member>();
+        var members = new List<BenchMember>();
         try
         {
             for (var i = 0; i < memberCount; i++)
             {
-                members.Add(await Member.JoinAsync(endPoint, $"m{i}", cancellationToken));
+                members.Add(await BenchMember.JoinAsync(endPoint, $"m{i}", cancellationToken));
             }
 
             // Let every join land (and, with Parley, its notices), then count only the burst.
@@ -92,7 +90,7 @@ public static class ChatLoad
 
             var expected = (long)senders * messages * (memberCount - 1);
             var relayedBefore = relayed();
-            var startedAt = Member.Now();
+            var startedAt = BenchMember.Now();
             var clock = Stopwatch.StartNew();
             await Task.WhenAll(members.Take(senders).Select(sender => Task.Run(async () =>
             {
@@ -130,75 +128,6 @@ public static class ChatLoad
             foreach (var member in members)
             {
                 await member.DisposeAsync();
-            }
-        }
-    }
-
-    private sealed class Member : IAsyncDisposable
-    {
-        private readonly Socket _socket;
-        private readonly Task _reader;
-        private readonly CancellationTokenSource _closing = new();
-        private int _received;
-        private long _lastAt;
-
-        private Member(Socket socket)
-        {
-            _socket = socket;
-            _reader = Task.Run(ReadAsync);
-        }
-
-        public int Received => Volatile.Read(ref _received);
-
-        public long LastAt => Volatile.Read(ref _lastAt);
-
-        /// <summary>Now, in ticks of <see cref="TimeSpan"/>.</summary>
-        public static long Now() => Stopwatch.GetTimestamp() * TimeSpan.TicksPerSecond / Stopwatch.Frequency;
-
-        public static async Task<Member> JoinAsync(IPEndPoint server, string nickname, CancellationToken cancellationToken)
-        {
-            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveBufferSize = 4 * 1024 * 1024 };
-            await socket.ConnectAsync(server, cancellationToken);
-            await socket.SendAsync(Encoding.UTF8.GetBytes($"/join {nickname}"), SocketFlags.None, cancellationToken);
-            return new Member(socket);
-        }
-
-        public async Task SendAsync(string text, CancellationToken cancellationToken) =>
-            await _socket.SendAsync(Encoding.UTF8.GetBytes(text), SocketFlags.None, cancellationToken);
-
-        public void Reset() => Volatile.Write(ref _received, 0);
-
-        public async ValueTask DisposeAsync()
-        {
-            await _closing.CancelAsync();
-            _socket.Dispose();
-            try
-            {
-                await _reader;
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
-            {
-                // Closing: the reader stops either way.
-            }
-
-            _closing.Dispose();
-        }
-
-        private async Task ReadAsync()
-        {
-            var buffer = new byte[2048];
-            while (true)
-            {
-                var n = await _socket.ReceiveAsync(buffer, SocketFlags.None, _closing.Token);
-                if (buffer.AsSpan(0, n).StartsWith("? /join "u8))
-                {
-                    // Parley's challenge to a new address: send the line back to complete the join.
-                    await _socket.SendAsync(buffer.AsMemory(2, n - 2), SocketFlags.None, _closing.Token);
-                    continue;
-                }
-
-                Interlocked.Increment(ref _received);
-                Volatile.Write(ref _lastAt, Now());
             }
         }
     }

@@ -8,6 +8,16 @@ using Parley.Benchmarks.Chat;
 // dotnet run -c Release --project bench/Parley.Benchmarks.Chat -- flood [FLOODERS [PINGS]]
 //     a member's ping round trip from 127.0.0.3 without and during a flood by FLOODERS members from 127.0.0.2
 //     (default 200, 50 pings ten a second), with and without the limits per address; then the amplification factor
+// dotnet run -c Release --project bench/Parley.Benchmarks.Chat -- relay REDIS_URL [MEMBERS [SENDERS [MESSAGES [PINGS]]]]
+//     one chat server alone, then two on one Redis (issue 17), twice each in turn: member-to-member latency p50/p99
+//     (PINGS messages one at a time, default 1000) and deliveries per second of a burst (default 100 members, 10
+//     senders x 100 messages); exits 1 when a delivery was lost
+if (args.Length > 1 && args[0] == "relay")
+{
+    int Arg(int i, int byDefault) => args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : byDefault;
+    return await ChatRelayLoad.RunAsync(args[1], Arg(2, 100), Arg(3, 10), Arg(4, 100), Arg(5, 1000));
+}
+
 if (args.Length > 0 && args[0] == "flood")
 {
     return await ChatFlood.RunAsync(

@@ -9,7 +9,7 @@ namespace Parley.Storage;
 /// <c>PGPASSWORD</c> or the password file (<c>PGPASSFILE</c>, default <c>~/.pgpass</c>), as libpq does. The query
 /// options accepted are <see cref="Options"/>; any other is refused, so that a typo is not silently ignored.
 /// </summary>
-public sealed class PostgreSqlUrl
+internal sealed class PostgreSqlUrl
 {
     /// <summary>The connect timeout when the URL gives none, in seconds: an unreachable server is reported this soon.</summary>
     public const int DefaultConnectTimeout = 5;

@@ -18,14 +18,25 @@ internal static class ServerRunner
         RunAsync(console, logging, logs => new TcpServer(options, createHandler(logs), logs));
 
     /// <summary>Runs the server made by <paramref name="createServer"/>.</summary>
-    public static async Task<int> RunAsync(CliConsole console, LoggingSettings logging, Func<ILoggerFactory, IServer> createServer)
+    public static Task<int> RunAsync(CliConsole console, LoggingSettings logging, Func<ILoggerFactory, IServer> createServer) =>
+        RunAsync(console, logging, _ => Task.FromResult<IAsyncDisposable?>(null), (logs, _) => createServer(logs));
+
+    /// <summary>
+    /// Runs the server made by <paramref name="createServer"/> with what <paramref name="open"/> opened first (a chat
+    /// relay): it fails before any port opens, and is disposed after the server has stopped, so the server's last words
+    /// still go through it.
+    /// </summary>
+    public static async Task<int> RunAsync<TResource>(
+        CliConsole console, LoggingSettings logging, Func<ILoggerFactory, Task<TResource?>> open, Func<ILoggerFactory, TResource?, IServer> createServer)
+        where TResource : class, IAsyncDisposable
     {
         // Stop sources before the first log line: Ctrl+C, SIGTERM or stop at any moment after the questions stops the
         // server cleanly; one that comes before it listens is kept and acted on as soon as it does.
         using var stop = StopSources.SignalsAndConsole(console.In, console.Error);
         using var loggerFactory = LoggingSetup.Create(logging);
         stop.BeforeForcedExit = loggerFactory.Dispose;
-        await using var server = createServer(loggerFactory);
+        await using var resource = await open(loggerFactory);
+        await using var server = createServer(loggerFactory, resource);
         server.Start();
 
         if (!stop.Requested)

@@ -27,6 +27,11 @@ public sealed partial class ChatHandler
         {
             (reason, refusal) = ($"the nickname is taken by {holder.Nickname} ({holder.EndPoint})", ChatReplies.Taken(nickname));
         }
+        else if (TakenElsewhere(nickname) is { } other)
+        {
+            (reason, refusal) = ($"the nickname is taken by {other} on another server or by a join under way", ChatReplies.Taken(nickname));
+        }
+
         else if (_room.Count >= _options.MaxMembers)
         {
             (reason, refusal) = ($"the chat is full ({_options.MaxMembers} members)", ChatReplies.Full(_options.MaxMembers));
@@ -57,6 +62,14 @@ public sealed partial class ChatHandler
             return;
         }
 
+        if (_relayStatus == ChatRelayStatus.Lost)
+        {
+            // After the challenge: the address has proved it receives ours, so it gets the whole line.
+            ChatLog.JoinRefused(_logger, from, nickname, "the chat relay is unavailable");
+            SendTo(from, ChatReplies.RelayUnavailable[0], ending);
+            return;
+        }
+
         // The /join itself is the member's first message. Leaving and joining again keeps the bucket: otherwise a
         // flood could go on by rejoining, each time with a full one.
         var bucket = _room.BucketFor(from, () => new TokenBucket(_options.Rate, _options.Burst, _time));
@@ -68,6 +81,23 @@ public sealed partial class ChatHandler
             return;
         }
 
+        Claim(nickname, previous: null, from, result => JoinClaimed(result, from, nickname, bucket, ending));
+    }
+
+    /// <summary>The end of a join, once the nickname is claimed in the room (at once without a relay).</summary>
+    private void JoinClaimed(ChatClaimResult result, IPEndPoint from, string nickname, TokenBucket bucket, LineEnding ending)
+    {
+        if (result.Claim != ChatClaim.Claimed)
+        {
+            _room.KeepBucket(from, bucket);
+            var (reason, refusal) = result.Claim == ChatClaim.Taken
+                ? ("the nickname is taken on another server", ChatReplies.Taken(nickname))
+                : ("the chat relay is unavailable", ChatReplies.RelayUnavailable);
+            ChatLog.JoinRefused(_logger, from, nickname, reason);
+            SendTo(from, refusal[0], ending);
+            return;
+        }
+
         var member = new ChatMember(nickname, from, bucket, _time.GetTimestamp())
         {
             Ending = ending,
@@ -76,14 +106,14 @@ public sealed partial class ChatHandler
         _room.Add(member);
         MembersChanged();
         ChatLog.Joined(_logger, nickname, from, _room.Count);
-        Welcome(member);
+        Welcome(member, result.History?.Select(m => ChatReplies.Public(m.Nickname, m.Text)).ToList() ?? _room.History, result.Members ?? RoomCount);
         Broadcast(ChatReplies.Joined(nickname), except: member);
     }
 
-    private void Welcome(ChatMember member)
+    private void Welcome(ChatMember member, IReadOnlyCollection<string> history, int members)
     {
-        SendLine(member, ChatReplies.Welcome(member.Nickname, _room.Count, _room.History.Count));
-        foreach (var line in _room.History)
+        SendLine(member, ChatReplies.Welcome(member.Nickname, members, history.Count));
+        foreach (var line in history)
         {
             SendLine(member, line);
         }
@@ -99,7 +129,7 @@ public sealed partial class ChatHandler
         if (Nicknames.Comparer.Equals(nickname, member.Nickname))
         {
             ChatLog.Rejoined(_logger, member.Nickname, member.EndPoint);
-            SendLine(member, ChatReplies.Welcome(member.Nickname, _room.Count, history: 0));
+            SendLine(member, ChatReplies.Welcome(member.Nickname, RoomCount, history: 0));
             return;
         }
 
@@ -132,6 +162,42 @@ public sealed partial class ChatHandler
             return;
         }
 
+        if (TakenElsewhere(nickname) is { } other)
+        {
+            Refuse(member, "/nick", $"{nickname} is taken by {other} on another server or by a join under way", ChatReplies.Taken(nickname), size);
+            return;
+        }
+
+        if (_relayStatus == ChatRelayStatus.Lost)
+        {
+            Refuse(member, "/nick", "the chat relay is unavailable", ChatReplies.RelayUnavailable, size);
+            return;
+        }
+
+        Claim(nickname, member.Nickname, member.EndPoint, result => RenameClaimed(result, member, nickname, size));
+    }
+
+    /// <summary>The end of a rename, once the new nickname is claimed in the room (at once without a relay).</summary>
+    private void RenameClaimed(ChatClaimResult result, ChatMember member, string nickname, int size)
+    {
+        if (_room.Find(member.EndPoint) != member)
+        {
+            // Timed out while the claim was under way: the new nickname is not the member's after all.
+            if (result.Claim == ChatClaim.Claimed)
+            {
+                ReleaseNickname(nickname, timedOut: false);
+            }
+
+            return;
+        }
+
+        if (result.Claim != ChatClaim.Claimed)
+        {
+            Refuse(member, "/nick", result.Claim == ChatClaim.Taken ? $"{nickname} is taken on another server" : "the chat relay is unavailable",
+                result.Claim == ChatClaim.Taken ? ChatReplies.Taken(nickname) : ChatReplies.RelayUnavailable, size);
+            return;
+        }
+
         var old = member.Nickname;
         _room.Rename(member, nickname);
         ChatLog.Renamed(_logger, old, member.EndPoint, nickname);
@@ -140,8 +206,8 @@ public sealed partial class ChatHandler
 
     private void Who(ChatMember member)
     {
-        var lines = ChatReplies.Members(_room.SortedNicknames(), MaxLineBytes).ToList();
-        ChatLog.Who(_logger, member.Nickname, member.EndPoint, _room.Count, lines.Count);
+        var lines = ChatReplies.Members(_room.SortedNicknames(_elsewhere.Values), MaxLineBytes).ToList();
+        ChatLog.Who(_logger, member.Nickname, member.EndPoint, RoomCount, lines.Count);
         foreach (var line in lines)
         {
             SendLine(member, line);
@@ -179,6 +245,10 @@ public sealed partial class ChatHandler
         _room.Remember(line);
         var recipients = Broadcast(line, except: member, cause: address);
         ChatLog.Relayed(_logger, member.Nickname, member.EndPoint, Utf8Bytes(text), recipients);
+        if (_relayStatus == ChatRelayStatus.Connected && !_relay.Publish(member.Nickname, text) && _notRelayedLog.Count(address, out _))
+        {
+            ChatLog.NotRelayed(_logger, member.Nickname, member.EndPoint);
+        }
     }
 
     private void Private(ChatMember member, string nickname, string text, int size)
@@ -189,7 +259,8 @@ public sealed partial class ChatHandler
             return;
         }
 
-        if (_room.Find(nickname) is not { } recipient)
+        var recipient = _room.Find(nickname);
+        if (recipient is null && !_elsewhere.ContainsKey(nickname))
         {
             Refuse(member, "/msg", $"no member is called {nickname}", ChatReplies.NoSuchMember(nickname), size);
             return;
@@ -203,13 +274,27 @@ public sealed partial class ChatHandler
             return;
         }
 
-        SendLine(recipient, line);
-        ChatLog.PrivateMessage(_logger, member.Nickname, member.EndPoint, Utf8Bytes(text), recipient.Nickname);
+        if (recipient is not null)
+        {
+            SendLine(recipient, line);
+            ChatLog.PrivateMessage(_logger, member.Nickname, member.EndPoint, Utf8Bytes(text), recipient.Nickname);
+            return;
+        }
+
+        var elsewhere = _elsewhere[nickname];
+        if (!_relay.SendPrivate(member.Nickname, elsewhere, text))
+        {
+            Refuse(member, "/msg", "the chat relay is unavailable", ChatReplies.RelayUnavailable, size);
+            return;
+        }
+
+        ChatLog.PrivateMessage(_logger, member.Nickname, member.EndPoint, Utf8Bytes(text), elsewhere);
     }
 
     private void Leave(ChatMember member, int size)
     {
         _room.Remove(member);
+        ReleaseNickname(member.Nickname, timedOut: false);
         MembersChanged();
         ChatLog.Left(_logger, member.Nickname, member.EndPoint, _room.Count);
         Reply(member.EndPoint, ChatReplies.Left, member.Ending, size, proven: true);

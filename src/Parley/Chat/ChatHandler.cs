@@ -13,7 +13,7 @@ namespace Parley.Chat;
 /// member-timeout sweep and stopping take turns through one lock, so the room needs no other locking; what they send
 /// goes out in order through one <see cref="ChatOutbox"/>, so receiving never waits on sending.
 /// </summary>
-public sealed partial class ChatHandler : IUdpDatagramHandler
+public sealed partial class ChatHandler : IUdpDatagramHandler, IChatRelayListener
 {
     /// <summary>The longest line the server composes: room is left for a CR LF within the datagram limit.</summary>
     private const int MaxLineBytes = ChatProtocol.MaxDatagramBytes - 2;
@@ -46,8 +46,20 @@ public sealed partial class ChatHandler : IUdpDatagramHandler
     private int _memberCount;
     private bool _stopped;
 
-    /// <summary>Creates the service; <paramref name="timeProvider"/> drives the member timeout and the rate limit.</summary>
+    /// <summary>
+    /// Creates the service, the whole room on its own; <paramref name="timeProvider"/> drives the member timeout and
+    /// the rate limit.
+    /// </summary>
     public ChatHandler(ChatServerOptions options, ILoggerFactory loggerFactory, TimeProvider? timeProvider = null)
+        : this(options, loggerFactory, timeProvider, relay: null)
+    {
+    }
+
+    /// <summary>
+    /// Creates the service; <paramref name="relay"/> joins it to the chat servers of its room (null, or
+    /// <see cref="IChatRelay.None"/>: this server is the whole room).
+    /// </summary>
+    internal ChatHandler(ChatServerOptions options, ILoggerFactory loggerFactory, TimeProvider? timeProvider, IChatRelay? relay)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);
@@ -71,6 +83,10 @@ public sealed partial class ChatHandler : IUdpDatagramHandler
         _shedLog = new AddressLogThrottle(_time);
         _rateLimitLog = new AddressLogThrottle(_time);
         _rateLimitEndLog = new AddressLogThrottle(_time);
+        _notRelayedLog = new AddressLogThrottle(_time);
+        _relay = relay ?? IChatRelay.None;
+        _relayStatus = _relay.Status;
+        _relay.Attach(this);
     }
 
     /// <inheritdoc />
@@ -141,7 +157,7 @@ public sealed partial class ChatHandler : IUdpDatagramHandler
     {
         lock (_gate)
         {
-            if (!_stopped)
+            if (!_stopped && !Held(datagram.Payload, datagram.RemoteEndPoint))
             {
                 HandleInTurn(datagram.Payload, datagram.RemoteEndPoint);
             }
@@ -159,6 +175,10 @@ public sealed partial class ChatHandler : IUdpDatagramHandler
             _sweepTimer?.Dispose();
             ChatLog.TellingStop(_logger, _room.Count);
             Broadcast(ChatReplies.ServerStopping, except: null);
+            foreach (var member in _room.Members)
+            {
+                ReleaseNickname(member.Nickname, timedOut: false);
+            }
         }
 
         // The last words go out after everything queued before them, before the server closes its socket; without a
@@ -414,6 +434,7 @@ public sealed partial class ChatHandler : IUdpDatagramHandler
                 foreach (var member in silent)
                 {
                     _room.Remove(member);
+                    ReleaseNickname(member.Nickname, timedOut: true);
                     MembersChanged();
                     ChatLog.TimedOut(_logger, member.Nickname, member.EndPoint, Durations.Format(_options.MemberTimeout), _room.Count);
                 }

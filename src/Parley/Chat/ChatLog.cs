@@ -75,6 +75,21 @@ internal static partial class ChatLog
     [LoggerMessage(1521, LogLevel.Warning, "Stopping: {Waiting} datagrams still waiting to be sent after {Timeout} are not sent")]
     public static partial void StoppedUnsent(ILogger logger, int waiting, string timeout);
 
+    [LoggerMessage(1522, LogLevel.Warning, "The chat relay is lost: {Members} members here hear only each other, and joins are refused until it is back")]
+    public static partial void RelayLost(ILogger logger, int members);
+
+    [LoggerMessage(1523, LogLevel.Information, "The chat relay is back: {Members} members here, {Elsewhere} on the other servers")]
+    public static partial void RelayBack(ILogger logger, int members, int elsewhere);
+
+    [LoggerMessage(1524, LogLevel.Warning, "A message of {Nickname} ({RemoteEndPoint}) reached only the members of this server: the relay's queue is full")]
+    public static partial void NotRelayed(ILogger logger, string nickname, IPEndPoint remoteEndPoint);
+
+    [LoggerMessage(1525, LogLevel.Information, "{Nickname} joined on another server; members: {Members} here, {Elsewhere} elsewhere")]
+    public static partial void JoinedElsewhere(ILogger logger, string nickname, int members, int elsewhere);
+
+    [LoggerMessage(1526, LogLevel.Information, "{Nickname} left another server ({How}); members elsewhere: {Elsewhere}")]
+    public static partial void LeftElsewhere(ILogger logger, string nickname, string how, int elsewhere);
+
     [LoggerMessage(1570, LogLevel.Debug, "Joining the chat at {Target} ({EndPoint}) as {Nickname}")]
     public static partial void ClientJoining(ILogger logger, string target, IPEndPoint endPoint, string nickname);
 

@@ -13,6 +13,12 @@ internal static class ChatReplies
 {
     public const string ServerStopping = "* server stopping";
 
+    public const string RelayLost = "* relay lost: only members on this server hear you now";
+
+    public const string RelayBack = "* relay back";
+
+    public static readonly string[] RelayUnavailable = ["! the chat relay is unavailable, try again", "! relay unavailable", "! try again"];
+
     public static readonly string[] JoinFirst = ["! join first with /join NICK", "! join first", "! /join"];
 
     public static readonly string[] Left = ["* you left the chat", "* you left", "* bye"];

@@ -86,10 +86,10 @@ internal sealed class ChatRoom(int historyLength, int maxMembers)
         _byNickname.Add(nickname, member);
     }
 
-    /// <summary>Every member's nickname, sorted ignoring case.</summary>
-    public IReadOnlyList<string> SortedNicknames()
+    /// <summary>Every member's nickname and those of <paramref name="elsewhere"/> (members of other servers), sorted ignoring case.</summary>
+    public IReadOnlyList<string> SortedNicknames(IEnumerable<string> elsewhere)
     {
-        var names = _byNickname.Values.Select(m => m.Nickname).ToList();
+        var names = _byNickname.Values.Select(m => m.Nickname).Concat(elsewhere).ToList();
         names.Sort(static (a, b) => Parley.Chat.Nicknames.Comparer.Compare(a, b) is var c and not 0 ? c : string.CompareOrdinal(a, b));
         return names;
     }

@@ -24,5 +24,5 @@ internal sealed class NicknameComparer : StringComparer
         return string.GetHashCode(Key(obj), StringComparison.Ordinal);
     }
 
-    private static string Key(string nickname) => UnicodeTables.Skeleton(nickname);
+    public static string Key(string nickname) => UnicodeTables.Skeleton(nickname);
 }

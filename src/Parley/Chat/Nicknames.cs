@@ -64,6 +64,16 @@ internal static class Nicknames
             : null;
     }
 
+    /// <summary>
+    /// What <see cref="Comparer"/> compares: two nicknames are the same exactly when their keys are equal (ordinal), so
+    /// a store shared by several servers (a relay) can hold one entry per key and make the same decision one server makes.
+    /// </summary>
+    public static string Key(string nickname)
+    {
+        ArgumentNullException.ThrowIfNull(nickname);
+        return NicknameComparer.Key(nickname);
+    }
+
     /// <summary>True when <paramref name="candidate"/> is a valid nickname.</summary>
     public static bool IsValid(string candidate) => Problem(candidate) is null;
 

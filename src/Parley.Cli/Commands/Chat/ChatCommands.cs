@@ -23,6 +23,7 @@ internal static class ChatCommands
             "--max-members-per-address", "The most members from one IP address at once, any port (0: unlimited; people behind one NAT share an address)", 32, 0, 1_000_000);
         var ratePerAddress = OptionFactory.Int(
             "--rate-per-address", "Messages a second all the members from one IP address may send together; bursts of twice as many (0: no limit)", 100, 0, 1_000_000);
+        var relay = new RelayOption();
         var maxBacklog = OptionFactory.Int(
             "--max-backlog", "The most datagrams waiting to be sent; past half of it, public messages from an address holding more than its share are shed (0: no bound)", 10_000, 0, 100_000_000);
         server.AddTo(command);
@@ -33,8 +34,10 @@ internal static class ChatCommands
         command.Add(maxPerAddress);
         command.Add(ratePerAddress);
         command.Add(maxBacklog);
+        relay.AddTo(command);
         command.SetAction(result =>
         {
+            var relayUrl = relay.Url(result);
             var options = server.Read(result, console);
             var chat = new ChatServerOptions
             {
@@ -47,7 +50,11 @@ internal static class ChatCommands
                 RatePerAddress = result.GetValue(ratePerAddress),
                 MaxBacklog = result.GetValue(maxBacklog),
             };
-            return ServerRunner.RunAsync(console, server.Logging.Read(result), logs => new UdpServer(options, new ChatHandler(chat, logs), logs));
+            return ServerRunner.RunAsync(
+                console,
+                server.Logging.Read(result),
+                logs => relay.ConnectAsync(relayUrl, result, chat, logs),
+                (logs, connected) => new UdpServer(options, new ChatHandler(chat, logs, timeProvider: null, relay: connected), logs));
         });
         return command;
     }

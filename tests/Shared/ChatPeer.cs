@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Threading.Channels;
 
-namespace Parley.Tests.Support;
+namespace Parley.Testing;
 
 /// <summary>
 /// A raw UDP socket talking to a chat server, as <c>nc -u</c> would: it sends exactly the text given and keeps every
