@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Parley.Cli.Logging;
+using Parley.Cli.Options;
 using Parley.Hosting;
 using Parley.Net;
 using Parley.Tcp;
@@ -15,11 +16,18 @@ internal static class ServerRunner
 {
     /// <summary>Runs a TCP server serving each connection with the handler made by <paramref name="createHandler"/>.</summary>
     public static Task<int> RunAsync(
-        CliConsole console, TcpServerOptions options, LoggingSettings logging, Func<ILoggerFactory, ITcpConnectionHandler> createHandler) =>
-        RunAsync(console, logging, logs => new TcpServer(options, createHandler(logs), logs));
+        CliConsole console, TcpServerOptions options, LoggingSettings logging, MonitoringSettings monitoring,
+        Func<ILoggerFactory, ITcpConnectionHandler> createHandler, HealthProbe? health = null) =>
+        RunAsync(console, logging, monitoring, logs => new TcpServer(options, createHandler(logs), logs), health);
 
-    /// <summary>Runs the server made by <paramref name="createServer"/>.</summary>
-    public static async Task<int> RunAsync(CliConsole console, LoggingSettings logging, Func<ILoggerFactory, IServer> createServer)
+    /// <summary>
+    /// Runs the server made by <paramref name="createServer"/>. <paramref name="health"/> is what <c>/healthz</c> asks
+    /// besides "is it stopping": the check of the store or relay the server depends on (none for SQLite or one chat
+    /// server on its own).
+    /// </summary>
+    public static async Task<int> RunAsync(
+        CliConsole console, LoggingSettings logging, MonitoringSettings monitoring, Func<ILoggerFactory, IServer> createServer,
+        HealthProbe? health = null)
     {
         // Stop sources before the first log line: Ctrl+C, SIGTERM or stop at any moment after the questions stops the
         // server cleanly; one that comes before it listens is kept and acted on as soon as it does.
@@ -27,6 +35,8 @@ internal static class ServerRunner
         using var loggerFactory = LoggingSetup.Create(logging);
         stop.BeforeForcedExit = loggerFactory.Dispose;
         await using var server = createServer(loggerFactory);
+        // Before the server binds: a busy metrics port fails before any service port opens. Disposed after the server.
+        await using var watch = ServerMonitoring.Start(monitoring, loggerFactory, server, health);
         try
         {
             server.Start();
@@ -39,6 +49,11 @@ internal static class ServerRunner
         if (!stop.Requested)
         {
             await console.Out.WriteLineAsync(ListeningLine(server.EndPoint, server.ReachableAt));
+            if (watch.MetricsEndPoint is { } metrics)
+            {
+                await console.Out.WriteLineAsync($"Metrics on http://{metrics}/metrics");
+            }
+
             await console.Out.FlushAsync();
         }
 

@@ -75,7 +75,7 @@ public sealed partial class EchoHandler
                         command = AsCommand(payload);
                         if (command == LineCommand.Stop && !connection.MayStopServer)
                         {
-                            connection.TryRequestServerStop();
+                            RequestStop(connection);
                             command = LineCommand.None;
                         }
 
@@ -85,6 +85,7 @@ public sealed partial class EchoHandler
                         }
 
                         echoed = total - input.Length;
+                        connection.MessagesReceived++;
                         if (_logger.IsEnabled(LogLevel.Information))
                         {
                             EchoLog.MessageSent(_logger, connection.Id, (int)payload.Length);

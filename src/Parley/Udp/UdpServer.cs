@@ -64,6 +64,9 @@ public sealed class UdpServer : Parley.Hosting.IServer
     /// <summary>Completes once the server has stopped and its socket is closed.</summary>
     public Task Completion => _stopped.Task;
 
+    /// <inheritdoc />
+    public bool IsStopping => Volatile.Read(ref _stopTask) is not null;
+
     internal ILogger Logger { get; }
 
     internal TimeProvider TimeProvider { get; }

@@ -59,7 +59,7 @@ internal static partial class AuthCommands
             using var pool = new PasswordHashingPool(workers, 64 * workers, maxQueuedPerAddress: 8 * workers, maxQueuedRegistrations: 32 * workers);
             try
             {
-                return await ServerRunner.RunAsync(console, options, server.Logging.Read(result), logs =>
+                return await ServerRunner.RunAsync(console, options, server.Logging.Read(result), server.Monitoring.Read(result), logs =>
                 {
                     if (IsCleartextBeyondLoopback(options))
                     {

@@ -47,7 +47,7 @@ internal static class ChatCommands
                 RatePerAddress = result.GetValue(ratePerAddress),
                 MaxBacklog = result.GetValue(maxBacklog),
             };
-            return ServerRunner.RunAsync(console, server.Logging.Read(result), logs => new UdpServer(options, new ChatHandler(chat, logs), logs));
+            return ServerRunner.RunAsync(console, server.Logging.Read(result), server.Monitoring.Read(result), logs => new UdpServer(options, new ChatHandler(chat, logs), logs));
         });
         return command;
     }

@@ -31,7 +31,7 @@ internal static class IdentCommands
             ParleyDatabase? db = null;
             try
             {
-                return await ServerRunner.RunAsync(console, options, server.Logging.Read(result), logs =>
+                return await ServerRunner.RunAsync(console, options, server.Logging.Read(result), server.Monitoring.Read(result), logs =>
                 {
                     db = database.Open(result, logs.CreateLogger("Parley.Storage"));
                     return new IdentHandler(new ClientStore(db), new IdentOptions(), logs);
