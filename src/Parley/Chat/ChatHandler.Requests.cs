@@ -168,6 +168,7 @@ public sealed partial class ChatHandler
         if (!_outbox.HasRoomFor(address, _room.Count - 1))
         {
             // Shed, not queued: the others' messages must not wait behind this address's (issue 16).
+            ChatMetrics.Rejected("shed");
             if (_shedLog.Count(address, out var shed))
             {
                 ChatLog.Shed(_logger, address, _outbox.Waiting, shed);
@@ -178,6 +179,7 @@ public sealed partial class ChatHandler
 
         _room.Remember(line);
         var recipients = Broadcast(line, except: member, cause: address);
+        ChatMetrics.Relayed("public");
         ChatLog.Relayed(_logger, member.Nickname, member.EndPoint, Utf8Bytes(text), recipients);
     }
 
@@ -204,6 +206,7 @@ public sealed partial class ChatHandler
         }
 
         SendLine(recipient, line);
+        ChatMetrics.Relayed("private");
         ChatLog.PrivateMessage(_logger, member.Nickname, member.EndPoint, Utf8Bytes(text), recipient.Nickname);
     }
 

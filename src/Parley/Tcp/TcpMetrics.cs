@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Parley.Net;
 using Parley.Shared;
 
 namespace Parley.Tcp;
@@ -20,9 +21,6 @@ internal sealed class TcpMetrics
 
     private static readonly Counter<long> RejectedConnections = ParleyMeter.Instance.CreateCounter<long>(
         "parley.server.rejected_connections", "{connection}", "Connections refused for a connection limit");
-
-    private static readonly Counter<long> Io = ParleyMeter.Instance.CreateCounter<long>(
-        "parley.server.io", "By", "Bytes received and sent (network.io.direction), counted when each connection closes");
 
     private static readonly Counter<long> Messages = ParleyMeter.Instance.CreateCounter<long>(
         "parley.server.messages", "{message}", "Length-prefixed messages received (framed echo), counted when each connection closes");
@@ -62,10 +60,10 @@ internal sealed class TcpMetrics
                 new("parley.close_reason", CloseReasonText.Tag(connection.CloseReason)));
         }
 
-        if (Io.Enabled)
+        if (ServerIoMetrics.Io.Enabled)
         {
-            Io.Add(connection.BytesReceived, _service, Transport, _port, new("network.io.direction", "receive"));
-            Io.Add(connection.BytesSent, _service, Transport, _port, new("network.io.direction", "transmit"));
+            ServerIoMetrics.Io.Add(connection.BytesReceived, _service, Transport, _port, ServerIoMetrics.Receive);
+            ServerIoMetrics.Io.Add(connection.BytesSent, _service, Transport, _port, ServerIoMetrics.Transmit);
         }
 
         if (connection.MessagesReceived > 0 && Messages.Enabled)
