@@ -3,7 +3,7 @@
 # in the same run: server pinned to one core, load generator to the other, every case three rounds (alternating which
 # server goes first), then the table of medians with the ratios against Kestrel and the targets of issue 10.
 #
-#   bench/run.sh [--rounds N] [--duration 5s] [--warmup 5s] [--cases pp64,pp1,stream64k,stream1k,framed,logged,idle,flood]
+#   bench/run.sh [--rounds N] [--duration 5s] [--warmup 5s] [--cases pp64,pp1,stream64k,stream1k,framed,logged,metered,idle,flood]
 #                [--out DIR] [--native]
 #
 # Needs: the .NET 10 SDK with the ASP.NET Core runtime, taskset, jq (installed with apt-get when missing), root or a
@@ -14,7 +14,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 rounds=3
 duration=5s
 warmup=5s
-cases=pp64,pp1,stream64k,stream1k,framed,logged,idle,flood
+cases=pp64,pp1,stream64k,stream1k,framed,logged,metered,idle,flood
 out=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -249,6 +249,14 @@ for round in $(seq 1 "$rounds"); do
       if [ "$s" = parley ]; then logged_case; else load_case parley-plain "" "--connections 64 --size 64"; fi
     done
   fi
+  # --metrics on (the Parley meter listened to, as a scraped server has it) against off, side by side (issue 20).
+  if has_case metered; then
+    case_id=metered
+    for s in $order; do
+      if [ "$s" = parley ]; then load_case parley-metered "--metrics 127.0.0.1:0" "--connections 64 --size 64"
+      else load_case parley-unmetered "" "--connections 64 --size 64"; fi
+    done
+  fi
   if has_case idle; then
     case_id=idle
     for s in $with_native; do idle_case "$s"; done
@@ -315,6 +323,12 @@ table="$out/table.md"
     echo "| ping-pong 64 × 64 B, every data event logged to a file | round trips/s (ratio: vs not logged, run next to it: $(fmt "$l")) | $(fmt "$p") | | $r | ≥ 0.5 | $(check "$r" '>=' 0.5) |"
     lost=$(awk -F '\t' '$2 == "logged" && $4 == "lost" { s += ($5 < 0 ? -$5 : $5) } END { print s + 0 }' "$results")
     echo "| the same | bytes missing from the log, all rounds | $lost | | | 0 | $(check "$lost" '<=' 0) |"
+  fi
+  if has_case metered; then
+    p=$(median metered parley-metered rtps); l=$(median metered parley-unmetered rtps); r=$(pair_ratio metered parley-metered parley-unmetered rtps)
+    echo "| ping-pong 64 × 64 B, --metrics on | round trips/s (ratio: vs --metrics off, run next to it: $(fmt "$l")) | $(fmt "$p") | | $r | reported | |"
+    p=$(median metered parley-metered cpu_us_per_msg); l=$(median metered parley-unmetered cpu_us_per_msg); r=$(pair_ratio metered parley-metered parley-unmetered cpu_us_per_msg)
+    echo "| the same | server CPU per round trip, µs (ratio: vs --metrics off: $(fmt "$l" 1)) | $(fmt "$p" 1) | | $r | reported | |"
   fi
   if has_case idle; then
     p=$(median idle parley idle_kib); k=$(median idle kestrel idle_kib); r=$(pair_ratio idle parley kestrel idle_kib)

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Parley.Hosting;
 using StackExchange.Redis;
 
 namespace Parley.Chat.Redis;
@@ -59,6 +60,25 @@ internal sealed partial class RedisChatRelay : IChatRelay, IAsyncDisposable
 
     /// <inheritdoc />
     public ChatRelayStatus Status => (ChatRelayStatus)Volatile.Read(ref _status);
+
+    /// <summary>
+    /// The check behind <c>/healthz</c>: a PING to Redis (issue 20: the relay is checked actively, not only by what the
+    /// relay last saw); unhealthy with one line while Redis does not answer or the relay has not yet claimed its
+    /// members again.
+    /// </summary>
+    public async ValueTask<HealthStatus> CheckAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _database.PingAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            return HealthStatus.Unhealthy($"the chat relay cannot reach Redis: {e.Message}");
+        }
+
+        return Status == ChatRelayStatus.Connected ? HealthStatus.Healthy : HealthStatus.Unhealthy("the chat relay is reconnecting to Redis");
+    }
 
     /// <summary>Relay commands waiting to go to Redis.</summary>
     public int Queued => _queue.Reader.Count;

@@ -65,6 +65,7 @@ public sealed partial class AuthHandler
                 return Attempt.InvalidName;
             }
 
+            AuthMetrics.Registered();
             AuthLog.Registered(_logger, connection.Id, client.Address, name);
             var (token, tokenHash) = SessionTokens.Create();
             // No throttle keys: a new account has no lockout, so the grant always comes.
@@ -107,6 +108,11 @@ public sealed partial class AuthHandler
         if (_pool.TryRun(client.Address, purpose, work, out var result))
         {
             return (true, await result.ConfigureAwait(false));
+        }
+
+        if (purpose == HashingPurpose.SignIn)
+        {
+            AuthMetrics.SignIn("busy");
         }
 
         AuthLog.Busy(_logger, client.Connection.Id, client.Address, _pool.Queued);

@@ -23,6 +23,7 @@ public sealed partial class AuthHandler
                 .ConfigureAwait(false);
             if (outcome == ResumeOutcome.Resumed && grant is not null)
             {
+                AuthMetrics.Resume(success: true);
                 AuthLog.Resumed(_logger, connection.Id, client.Address, grant.User);
                 client.SignedIn(grant.User, newHash);
                 await client.Dialog.SendAsync(DialogMessage.Session(newToken, grant.User, grant.Expires)).ConfigureAwait(false);
@@ -38,6 +39,7 @@ public sealed partial class AuthHandler
             };
         }
 
+        AuthMetrics.Resume(success: false);
         AuthLog.SessionRefused(_logger, connection.Id, client.Address, reason);
         await client.Dialog.SendAsync(DialogMessage.Error(DialogErrorCodes.SessionInvalid,
             "The session is no longer valid (expired, revoked or unknown): sign in with your password.")).ConfigureAwait(false);
@@ -88,6 +90,7 @@ public sealed partial class AuthHandler
         catch (ParleyDatabaseException e)
         {
             // Housekeeping: the answer to this client does not depend on it, and the next check tries again.
+            AuthMetrics.StoreError(ServiceName);
             AuthLog.StoreFailed(_logger, client.Connection.Id, client.Address, "pruning expired sessions: " + e.Message);
         }
     }
@@ -109,6 +112,7 @@ public sealed partial class AuthHandler
         }
         catch (ParleyDatabaseException e)
         {
+            AuthMetrics.StoreError(ServiceName);
             AuthLog.StoreFailed(_logger, client.Connection.Id, client.Address, e.Message);
         }
     }

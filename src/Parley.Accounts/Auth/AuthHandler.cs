@@ -102,6 +102,7 @@ public sealed partial class AuthHandler : ITcpConnectionHandler
         }
         catch (ParleyDatabaseException e) when (e.IsBusy)
         {
+            AuthMetrics.SignIn("busy");
             AuthLog.Busy(_logger, connection.Id, client.Address, _pool.Queued);
             await dialog.SendAsync(DialogMessage.Error(DialogErrorCodes.Busy,
                 "The server is busy signing other clients in: try again in a moment.")).ConfigureAwait(false);
@@ -116,6 +117,8 @@ public sealed partial class AuthHandler : ITcpConnectionHandler
         }
         catch (ParleyDatabaseException e)
         {
+            AuthMetrics.SignIn("unavailable");
+            AuthMetrics.StoreError(ServiceName);
             AuthLog.StoreFailed(_logger, connection.Id, client.Address, e.Message);
             await dialog.SendAsync(DialogMessage.Error(DialogErrorCodes.ServerError,
                 "The server could not read or store accounts just now; please try again later.")).ConfigureAwait(false);
@@ -239,6 +242,7 @@ public sealed partial class AuthHandler : ITcpConnectionHandler
                 await UpgradeHashAsync(client, user, text).ConfigureAwait(false);
             }
 
+            AuthMetrics.SignIn("success");
             AuthLog.SignedIn(_logger, connection.Id, client.Address, grant.User);
             await PruneNowAndThenAsync(client).ConfigureAwait(false);
             client.SignedIn(grant.User, hash);
@@ -278,6 +282,7 @@ public sealed partial class AuthHandler : ITcpConnectionHandler
             }
         }
 
+        AuthMetrics.SignIn("wrong_password");
         AuthLog.LoginFailed(_logger, connection.Id, client.Address, name, user is null ? "no such user" : "wrong password");
         await PruneNowAndThenAsync(client).ConfigureAwait(false);
         await dialog.SendAsync(DialogMessage.Error(DialogErrorCodes.LoginFailed, FailedText)).ConfigureAwait(false);
@@ -319,12 +324,14 @@ public sealed partial class AuthHandler : ITcpConnectionHandler
         catch (ParleyDatabaseException e)
         {
             // The sign-in is granted already; the old hash still works, and the next sign-in tries again.
+            AuthMetrics.StoreError(ServiceName);
             AuthLog.StoreFailed(_logger, client.Connection.Id, client.Address, "upgrading the password hash: " + e.Message);
         }
     }
 
     private async Task RefuseAsync(Client client, string name, int wait)
     {
+        AuthMetrics.SignIn("throttled");
         AuthLog.Throttled(_logger, client.Connection.Id, client.Address, name, wait);
         var text = string.Create(CultureInfo.InvariantCulture, $"Too many failed sign-ins: try again in {wait} seconds.");
         await client.Dialog.SendAsync(DialogMessage.Error(DialogErrorCodes.Throttled, text, wait)).ConfigureAwait(false);

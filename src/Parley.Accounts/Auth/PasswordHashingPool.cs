@@ -107,6 +107,7 @@ public sealed class PasswordHashingPool : IDisposable
 
             queue.Enqueue(item);
             _queued++;
+            AuthMetrics.Queued(1);
             _registrations += registration ? 1 : 0;
         }
 
@@ -163,16 +164,19 @@ public sealed class PasswordHashingPool : IDisposable
                 }
 
                 _queued--;
+                AuthMetrics.Queued(-1);
                 _registrations -= item.Registration ? 1 : 0;
                 Interlocked.Increment(ref _running);
             }
 
+            var started = AuthMetrics.HashingStarts();
             try
             {
                 item.Run();
             }
             finally
             {
+                AuthMetrics.Hashed(started);
                 Interlocked.Decrement(ref _running);
             }
         }

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.Extensions.Logging;
+using Parley.Hosting;
 
 namespace Parley.Storage;
 
@@ -101,6 +102,28 @@ public abstract class ParleyDatabase : IDisposable
         finally
         {
             _writeGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// The check behind a server's <c>/healthz</c> (issue 20): a cheap query on a connection of its own, so a database
+    /// that stopped answering shows at once, not only when a client next needs it.
+    /// </summary>
+    internal async ValueTask<HealthStatus> CheckAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ReadAsync(connection =>
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = "SELECT 1";
+                return command.ExecuteScalar();
+            }).WaitAsync(cancellationToken).ConfigureAwait(false);
+            return HealthStatus.Healthy;
+        }
+        catch (ParleyDatabaseException e)
+        {
+            return HealthStatus.Unhealthy(e.IsUnavailable ? $"the server cannot reach its database ({Path})" : e.Message);
         }
     }
 

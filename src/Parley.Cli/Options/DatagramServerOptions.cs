@@ -14,10 +14,13 @@ internal sealed class DatagramServerOptions(int builtInPort)
 
     public LoggingOptions Logging { get; } = new();
 
+    public MonitoringOptions Monitoring { get; } = new();
+
     public void AddTo(Command command)
     {
         _endpoint.AddTo(command);
         Logging.AddTo(command);
+        Monitoring.AddTo(command);
     }
 
     /// <summary>Reads the options, asking for the port at a terminal when it was not given.</summary>

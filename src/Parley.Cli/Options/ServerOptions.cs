@@ -84,6 +84,8 @@ internal sealed class ServerOptions
 
     public TlsServerOptions Tls { get; } = new();
 
+    public MonitoringOptions Monitoring { get; } = new();
+
     public void AddTo(Command command)
     {
         _endpoint.AddTo(command);
@@ -93,6 +95,7 @@ internal sealed class ServerOptions
         command.Add(_maxPerAddress);
         Tls.AddTo(command);
         Logging.AddTo(command);
+        Monitoring.AddTo(command);
     }
 
     /// <summary>Reads the options, asking for the port at a terminal when it was not given.</summary>

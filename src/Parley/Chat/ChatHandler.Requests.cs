@@ -234,6 +234,7 @@ public sealed partial class ChatHandler
         if (!_outbox.HasRoomFor(address, _room.Count - 1))
         {
             // Shed, not queued: the others' messages must not wait behind this address's (issue 16).
+            ChatMetrics.Rejected("shed");
             if (_shedLog.Count(address, out var shed))
             {
                 ChatLog.Shed(_logger, address, _outbox.Waiting, shed);
@@ -244,6 +245,7 @@ public sealed partial class ChatHandler
 
         _room.Remember(line);
         var recipients = Broadcast(line, except: member, cause: address);
+        ChatMetrics.Relayed("public");
         ChatLog.Relayed(_logger, member.Nickname, member.EndPoint, Utf8Bytes(text), recipients);
         if (_relayStatus == ChatRelayStatus.Connected && !_relay.Publish(member.Nickname, text) && _notRelayedLog.Count(address, out _))
         {
@@ -277,6 +279,7 @@ public sealed partial class ChatHandler
         if (recipient is not null)
         {
             SendLine(recipient, line);
+            ChatMetrics.Relayed("private");
             ChatLog.PrivateMessage(_logger, member.Nickname, member.EndPoint, Utf8Bytes(text), recipient.Nickname);
             return;
         }
@@ -288,6 +291,7 @@ public sealed partial class ChatHandler
             return;
         }
 
+        ChatMetrics.Relayed("private");
         ChatLog.PrivateMessage(_logger, member.Nickname, member.EndPoint, Utf8Bytes(text), elsewhere);
     }
 

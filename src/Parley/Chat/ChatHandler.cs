@@ -210,6 +210,7 @@ public sealed partial class ChatHandler : IUdpDatagramHandler, IChatRelayListene
                 // Answer the first dropped datagram of a burst only: a flood gets silence, not a flood of replies. A
                 // member flooding at the edge of its rate starts a new burst with every token it gets back, so the
                 // log line is also held to once a second per address: never once per attempt.
+                ChatMetrics.Rejected(withinAddress ? "rate_limit" : "address_rate_limit");
                 if (member.Dropped++ == 0)
                 {
                     if (withinAddress && _rateLimitLog.Count(from.Address, out _))
@@ -312,16 +313,19 @@ public sealed partial class ChatHandler : IUdpDatagramHandler, IChatRelayListene
         var size = payload.Length;
         if (member is not null)
         {
+            ChatMetrics.Rejected("invalid");
             ChatLog.Rejected(_logger, size, member.Nickname, from, problem.Reason);
             Reply(from, problem.Reply, ending, size, proven: true);
         }
         else if (LooksLikeJoin(payload.Span))
         {
+            ChatMetrics.Rejected("invalid");
             ChatLog.JoinRefused(_logger, from, "?", problem.Reason);
             Reply(from, problem.Reply, ending, size, proven: false);
         }
         else
         {
+            ChatMetrics.Rejected("not_joined");
             ChatLog.NotJoined(_logger, size, from, problem.Reason);
             Reply(from, ChatReplies.JoinFirst, ending, size, proven: false);
         }
@@ -415,7 +419,11 @@ public sealed partial class ChatHandler : IUdpDatagramHandler, IChatRelayListene
         return false;
     }
 
-    private void MembersChanged() => Volatile.Write(ref _memberCount, _room.Count);
+    private void MembersChanged()
+    {
+        var count = _room.Count;
+        ChatMetrics.MembersChanged(count - Interlocked.Exchange(ref _memberCount, count));
+    }
 
     /// <summary>Drops members silent for the member timeout and tells the others. Never throws: it runs on a timer.</summary>
     private void Sweep()

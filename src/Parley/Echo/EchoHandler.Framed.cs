@@ -86,7 +86,7 @@ public sealed partial class EchoHandler
                         command = AsCommand(payload);
                         if (command == LineCommand.Stop && !connection.MayStopServer)
                         {
-                            connection.TryRequestServerStop();
+                            RequestStop(connection);
                             command = LineCommand.None;
                         }
 
@@ -96,6 +96,7 @@ public sealed partial class EchoHandler
                         }
 
                         echoed = frames.Offset - first;
+                        connection.MessagesReceived++;
                         if (_logger.IsEnabled(LogLevel.Information))
                         {
                             EchoLog.MessageSent(_logger, connection.Id, (int)payload.Length);

@@ -118,7 +118,7 @@ public sealed partial class EchoHandler : ITcpConnectionHandler
                     var scan = detector.Scan(buffer, received);
                     if (scan.StopRefused)
                     {
-                        connection.TryRequestServerStop();
+                        RequestStop(connection);
                     }
 
                     echo = buffer.AsMemory(scan.EchoStart, scan.EchoLength);
@@ -172,14 +172,17 @@ public sealed partial class EchoHandler : ITcpConnectionHandler
         if (command == LineCommand.Exit)
         {
             EchoLog.ExitCommand(_logger, connection.Id);
+            EchoMetrics.Exit();
             connection.SetCloseReason(CloseReason.ExitCommand);
         }
         else
         {
             EchoLog.StopCommand(_logger, connection.Id);
-            connection.TryRequestServerStop();
+            RequestStop(connection);
         }
     }
+
+    private static void RequestStop(ServerConnection connection) => EchoMetrics.Stop(accepted: connection.TryRequestServerStop());
 
     private async Task FlushPendingAsync(ServerConnection connection, LineCommandDetector detector)
     {

@@ -154,6 +154,7 @@ public sealed class UdpEchoHandler : IUdpDatagramHandler
         if (from.Port is 0 or 7 or 13 or 17 or 19 or 37)
         {
             _servicePorts++;
+            EchoMetrics.UdpDropped("service_port");
             _lastServicePort = from;
             return false;
         }
@@ -161,6 +162,7 @@ public sealed class UdpEchoHandler : IUdpDatagramHandler
         if (from.Port == _ownPort && (IPAddress.IsLoopback(from.Address) || _ownAddresses.Contains(from.Address)))
         {
             _ownEndPoint++;
+            EchoMetrics.UdpDropped("own_endpoint");
             _lastOwnEndPoint = from;
             return false;
         }
@@ -195,6 +197,7 @@ public sealed class UdpEchoHandler : IUdpDatagramHandler
 
         sender.Dropped++;
         _rateLimited++;
+        EchoMetrics.UdpDropped("rate_limit");
         return false;
     }
 

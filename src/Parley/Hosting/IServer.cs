@@ -15,6 +15,9 @@ public interface IServer : IAsyncDisposable
     /// <summary>Completes once the server has stopped.</summary>
     Task Completion { get; }
 
+    /// <summary>Whether a stop has been asked for: the server takes no new work (a health check answers "stopping").</summary>
+    bool IsStopping { get; }
+
     /// <summary>Binds and starts serving; throws <see cref="ListenException"/> when no port could be bound.</summary>
     void Start();
 

@@ -58,6 +58,9 @@ public sealed class ServerConnection
         _ => false,
     };
 
+    /// <summary>Length-prefixed messages received so far (framed echo), for the server's metrics.</summary>
+    internal long MessagesReceived { get; set; }
+
     internal Socket Socket { get; }
 
     internal long ConnectedAt { get; }

@@ -146,6 +146,7 @@ public sealed partial class TcpServer
 
         var connection = new ServerConnection(this, Interlocked.Increment(ref _nextId), socket, remote, local);
         _connections[connection.Id] = connection;
+        _metrics.Connected();
         TcpLog.ClientConnected(Logger, connection.Id, remote, _connections.Count);
         connection.Completion = RunConnectionAsync(connection);
     }
@@ -157,6 +158,7 @@ public sealed partial class TcpServer
     private void Refuse(Socket socket, IPAddress address, string reason)
     {
         Interlocked.Increment(ref _refused);
+        _metrics.Rejected();
         _refusals.Refused(address, reason);
         try
         {

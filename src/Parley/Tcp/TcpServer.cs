@@ -33,6 +33,7 @@ public sealed partial class TcpServer : Parley.Hosting.IServer
     private long _bytesOut;
     private long _startedAt;
     private long _refused;
+    private TcpMetrics _metrics = new("", 0);
 
     /// <summary>Creates a server; nothing is bound until <see cref="Start"/>.</summary>
     public TcpServer(
@@ -70,6 +71,9 @@ public sealed partial class TcpServer : Parley.Hosting.IServer
     /// <summary>Completes once the server has stopped and every connection is closed.</summary>
     public Task Completion => _stopped.Task;
 
+    /// <inheritdoc />
+    public bool IsStopping => _stopping;
+
     internal ILogger Logger { get; }
 
     internal TimeProvider TimeProvider { get; }
@@ -93,6 +97,7 @@ public sealed partial class TcpServer : Parley.Hosting.IServer
         EndPoint = (IPEndPoint)_listener.LocalEndPoint!;
         ReachableAt = ListenAddresses.Reachable(EndPoint, _listener.AddressFamily == AddressFamily.InterNetworkV6 && _listener.DualMode);
         _startedAt = TimeProvider.GetTimestamp();
+        _metrics = new TcpMetrics(_handler.ServiceName, EndPoint.Port);
         TcpLog.Listening(Logger, _handler.ServiceName, EndPoint, string.Join(", ", ReachableAt));
         if (Options.IdleTimeout is { } idle)
         {
@@ -193,13 +198,16 @@ public sealed partial class TcpServer : Parley.Hosting.IServer
         {
             if (Options.Transform is { } transform)
             {
+                var handshakeStarted = TimeProvider.GetTimestamp();
                 try
                 {
                     connection.Transport = await transform.WrapAsync(connection, connection.Transport, connection.Stopping)
                         .ConfigureAwait(false);
+                    _metrics.TlsHandshake(TimeProvider.GetElapsedTime(handshakeStarted), errorType: null);
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
+                    _metrics.TlsHandshake(TimeProvider.GetElapsedTime(handshakeStarted), e.GetType().Name);
                     connection.SetCloseReason(CloseReason.TlsHandshakeFailed);
                     TcpLog.TransformFailed(Logger, connection.Id, connection.RemoteEndPoint, e.Message);
                     return;
@@ -243,9 +251,11 @@ public sealed partial class TcpServer : Parley.Hosting.IServer
         _limiter.Release(connection.RemoteEndPoint.Address);
         Interlocked.Add(ref _bytesIn, connection.BytesReceived);
         Interlocked.Add(ref _bytesOut, connection.BytesSent);
+        var lasted = TimeProvider.GetElapsedTime(connection.ConnectedAt);
+        _metrics.Closed(connection, lasted);
         TcpLog.ClientDisconnected(Logger, connection.Id, connection.RemoteEndPoint,
             CloseReasonText.Describe(connection.CloseReason), connection.BytesReceived, connection.BytesSent,
-            Durations.Format(TimeProvider.GetElapsedTime(connection.ConnectedAt)));
+            Durations.Format(lasted));
 
         if (connection.Transport is SslStream tls && connection.CloseReason is not (CloseReason.Reset or CloseReason.Aborted))
         {

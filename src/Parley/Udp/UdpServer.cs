@@ -32,6 +32,7 @@ public sealed class UdpServer : Parley.Hosting.IServer
     private long _datagramsOut;
     private long _bytesOut;
     private long _startedAt;
+    private UdpMetrics _metrics = new("", 0);
 
     /// <summary>Creates a server; nothing is bound until <see cref="Start"/>.</summary>
     public UdpServer(
@@ -64,6 +65,9 @@ public sealed class UdpServer : Parley.Hosting.IServer
     /// <summary>Completes once the server has stopped and its socket is closed.</summary>
     public Task Completion => _stopped.Task;
 
+    /// <inheritdoc />
+    public bool IsStopping => Volatile.Read(ref _stopTask) is not null;
+
     internal ILogger Logger { get; }
 
     internal TimeProvider TimeProvider { get; }
@@ -88,6 +92,7 @@ public sealed class UdpServer : Parley.Hosting.IServer
         EndPoint = (IPEndPoint)socket.LocalEndPoint!;
         ReachableAt = ListenAddresses.Reachable(EndPoint, socket.AddressFamily == AddressFamily.InterNetworkV6 && socket.DualMode);
         _startedAt = TimeProvider.GetTimestamp();
+        _metrics = new UdpMetrics(_handler.ServiceName, EndPoint.Port);
         UdpLog.Listening(Logger, _handler.ServiceName, EndPoint, string.Join(", ", ReachableAt));
         _handler.Started(this);
         _receiveLoop = ReceiveLoopAsync(socket);
@@ -107,6 +112,7 @@ public sealed class UdpServer : Parley.Hosting.IServer
             var sent = await socket.SendToAsync(datagram, SocketFlags.None, to, cancellationToken).ConfigureAwait(false);
             Interlocked.Increment(ref _datagramsOut);
             Interlocked.Add(ref _bytesOut, sent);
+            _metrics.Sent(sent);
             if (Logger.IsEnabled(LogLevel.Information))
             {
                 UdpLog.DatagramSent(Logger, sent, to);
@@ -229,6 +235,7 @@ public sealed class UdpServer : Parley.Hosting.IServer
             var received = result.ReceivedBytes;
             Interlocked.Increment(ref _datagramsIn);
             Interlocked.Add(ref _bytesIn, received);
+            _metrics.Received(received);
             if (Logger.IsEnabled(LogLevel.Information))
             {
                 UdpLog.DatagramReceived(Logger, received, remote, DataPreview.Of(buffer.AsSpan(0, received)));

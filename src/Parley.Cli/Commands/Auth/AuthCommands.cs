@@ -5,6 +5,7 @@ using Parley.Cli.Hosting;
 using Parley.Cli.Options;
 using Parley.Cli.Sessions;
 using Parley.Dialog;
+using Parley.Hosting;
 using Parley.Storage;
 using Parley.Tcp;
 
@@ -59,7 +60,7 @@ internal static partial class AuthCommands
             using var pool = new PasswordHashingPool(workers, 64 * workers, maxQueuedPerAddress: 8 * workers, maxQueuedRegistrations: 32 * workers);
             try
             {
-                return await ServerRunner.RunAsync(console, options, server.Logging.Read(result), logs =>
+                return await ServerRunner.RunAsync(console, options, server.Logging.Read(result), server.Monitoring.Read(result), logs =>
                 {
                     if (IsCleartextBeyondLoopback(options))
                     {
@@ -68,7 +69,8 @@ internal static partial class AuthCommands
 
                     db = database.Open(result, logs.CreateLogger("Parley.Storage"));
                     return new AuthHandler(new AuthStore(db), auth, new PasswordHasher(), pool, logs);
-                });
+                },
+                cancellation => db?.CheckAsync(cancellation) ?? ValueTask.FromResult(HealthStatus.Healthy));
             }
             finally
             {

@@ -53,8 +53,10 @@ internal static class ChatCommands
             return ServerRunner.RunAsync(
                 console,
                 server.Logging.Read(result),
+                server.Monitoring.Read(result),
                 logs => relay.ConnectAsync(relayUrl, result, chat, logs),
-                (logs, connected) => new UdpServer(options, new ChatHandler(chat, logs, timeProvider: null, relay: connected), logs));
+                (logs, connected) => new UdpServer(options, new ChatHandler(chat, logs, timeProvider: null, relay: connected), logs),
+                connected => connected is null ? null : connected.CheckAsync);
         });
         return command;
     }

@@ -39,7 +39,7 @@ internal static class EchoCommands
                 FrameTimeout = framed.FrameTimeout(result),
                 MaxBufferedBytes = framed.MaxBuffered(result),
             };
-            return ServerRunner.RunAsync(console, options, server.Logging.Read(result), logs => new EchoHandler(echo, logs));
+            return ServerRunner.RunAsync(console, options, server.Logging.Read(result), server.Monitoring.Read(result), logs => new EchoHandler(echo, logs));
         });
         return command;
     }

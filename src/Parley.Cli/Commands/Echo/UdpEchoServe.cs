@@ -39,6 +39,6 @@ internal sealed class UdpEchoServe
         var options = new UdpServerOptions { Address = tcp.Address, Port = tcp.Port, PortTries = tcp.PortTries };
         var rate = result.GetValue(_rate);
         var echo = new UdpEchoOptions { RatePerAddress = rate == 0 ? null : rate };
-        return ServerRunner.RunAsync(console, server.Logging.Read(result), logs => new UdpServer(options, new UdpEchoHandler(echo, logs), logs));
+        return ServerRunner.RunAsync(console, server.Logging.Read(result), server.Monitoring.Read(result), logs => new UdpServer(options, new UdpEchoHandler(echo, logs), logs));
     }
 }

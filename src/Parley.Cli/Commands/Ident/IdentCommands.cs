@@ -4,6 +4,7 @@ using System.Net;
 using Parley.Cli.Hosting;
 using Parley.Cli.Options;
 using Parley.Dialog;
+using Parley.Hosting;
 using Parley.Identity;
 using Parley.Storage;
 using Spectre.Console;
@@ -31,11 +32,12 @@ internal static class IdentCommands
             ParleyDatabase? db = null;
             try
             {
-                return await ServerRunner.RunAsync(console, options, server.Logging.Read(result), logs =>
+                return await ServerRunner.RunAsync(console, options, server.Logging.Read(result), server.Monitoring.Read(result), logs =>
                 {
                     db = database.Open(result, logs.CreateLogger("Parley.Storage"));
                     return new IdentHandler(new ClientStore(db), new IdentOptions(), logs);
-                });
+                },
+                cancellation => db?.CheckAsync(cancellation) ?? ValueTask.FromResult(HealthStatus.Healthy));
             }
             finally
             {
