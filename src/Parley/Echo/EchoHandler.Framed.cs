@@ -28,7 +28,7 @@ public sealed partial class EchoHandler
             while (true)
             {
                 int received;
-                bool readWaited;
+                var readWaited = false;
                 try
                 {
                     if (!mayHaveMore && held == 0)
@@ -36,12 +36,15 @@ public sealed partial class EchoHandler
                         // Between messages and nothing waiting: wait for data without holding a buffer.
                         Return(ref buffer);
                         Release(ref reserved);
-                        await stream.ReadAsync(Memory<byte>.Empty, stopping).ConfigureAwait(false);
+                        var ready = stream.ReadAsync(Memory<byte>.Empty, stopping);
+                        readWaited = !ready.IsCompleted;
+                        await ready.ConfigureAwait(false);
                     }
 
                     buffer ??= ArrayPool<byte>.Shared.Rent(readSize);
                     var read = stream.ReadAsync(buffer.AsMemory(held), frameStarted ? frameTimer!.Token : stopping);
-                    readWaited = !read.IsCompleted;
+                    // As in line mode: a wait in either read counts.
+                    readWaited |= !read.IsCompleted;
                     received = await read.ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (stopping.IsCancellationRequested)
