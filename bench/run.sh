@@ -6,7 +6,12 @@
 # from /proc/PID/stat over the measured window only.
 #
 #   bench/run.sh [--rounds N] [--duration 5s] [--warmup 5s] [--out DIR] [--native]
-#                [--cases pp64,pp1,stream64k,stream1k,framed,logged,idle,idlemax,flood,chat]
+#                [--cases pp64,pp1,stream64k,stream1k,framed,logged,idle,idlemax,flood,chat] [--compare PARLEY]
+#                [--servers parley,native,before,go,node,kestrel]
+#
+# --native: the native (AOT) build measured as well; --compare: another build of parley (say, of the commit before a
+# change) measured as "before" in every case the servers share, so that a change is proven in the same run;
+# --servers parley,before: only those servers, for a quick look while iterating.
 #
 # Needs: the .NET 10 SDK with the ASP.NET Core runtime, Go (golang-go) and jq (both installed with apt-get when
 # missing), node, taskset, perf (for the system calls of stream1k; skipped without it), root or a hard limit of open
@@ -27,7 +32,9 @@ while [ $# -gt 0 ]; do
     --cases) cases=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --native) native_build=1; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    --compare) compare=$2; shift 2 ;;
+    --servers) only_servers=$2; shift 2 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -85,6 +92,7 @@ start_server() {
   server_log="$out/$name.$case_id.r$round"
   local program=$parley
   [ "$name" = native ] && program=$native
+  [ "$name" = before ] && program=$compare
   if [ "$name" = kestrel ]; then
     taskset -c "$server_cpu" "$kestrel" 0 >"$server_log.out" 2>"$server_log.err" </dev/null &
   elif [ "$name" = go ]; then
@@ -279,6 +287,9 @@ chat_case() {
 
 servers="parley go node kestrel"
 [ "${native_build:-0}" = 1 ] && servers="parley native go node kestrel"
+[ -n "${compare:-}" ] && servers="before $servers"
+# --servers LIST (comma-separated): only these, for a quick look while iterating.
+[ -n "${only_servers:-}" ] && servers=${only_servers//,/ }
 for round in $(seq 1 "$rounds"); do
   # Rotate the order each round, so that no server always runs first (or right after the same neighbour).
   read -r -a all <<<"$servers"
@@ -296,7 +307,7 @@ for round in $(seq 1 "$rounds"); do
   if has_case stream64k; then
     case_id=stream64k
     for s in $order; do
-      case $s in parley|native) o="--chunk-size 65536" ;; *) o="" ;; esac
+      case $s in parley|native|before) o="--chunk-size 65536" ;; *) o="" ;; esac
       load_case "$s" "$o" "--mode stream --connections 16 --size 16384"
     done
   fi
@@ -316,9 +327,15 @@ for round in $(seq 1 "$rounds"); do
   fi
   if has_case logged; then
     case_id=logged
+    # At least 8 s of warm-up, for both: the logging path is far more code than the echo path, and until the tiered
+    # JIT has compiled it at tier 1 (a background thread, on the server's one core) it runs at half speed or less:
+    # measured after 2 s the ratio was 0.26-0.62, after 8 s 0.59-0.99 (issue 21).
+    saved_warmup=$warmup
+    [ "$(seconds "$warmup" | cut -d . -f 1)" -lt 8 ] && warmup=8s
     for s in $pair; do
       if [ "$s" = parley ]; then logged_case; else load_case parley-plain "" "--connections 64 --size 64"; fi
     done
+    warmup=$saved_warmup
   fi
   if has_case idle; then
     case_id=idle
@@ -430,16 +447,19 @@ table="$out/table.md"
     r=$(pair_ratio chat parley bare dgps)
     echo "| chat | datagrams relayed/s, 200 members, 10 × 100 (bare relay: $(fmt "$(median chat bare dgps)")) | $(fmt "$(median chat parley dgps)") | | | | $r vs bare | ≥ 0.9 | $(check "$r" '>=' 0.9) |"
   fi
-  if [ "${native_build:-0}" = 1 ]; then
+  for other in native before; do
+    [ "$other" = native ] && [ "${native_build:-0}" != 1 ] && continue
+    [ "$other" = before ] && [ -z "${compare:-}" ] && continue
     for line in "pp64 rtps round-trips/s,_64_conns 0" "pp64 user_us_per_msg user_CPU_per_round_trip_µs,_64_conns 2" \
       "pp64 sys_us_per_msg system_CPU_per_round_trip_µs,_64_conns 2" "pp1 p50 p50_latency_µs,_1_conn 1" \
-      "pp1 p99 p99_latency_µs,_1_conn 1" "stream64k mibps stream_MiB/s 0" "idle idle_kib RSS_per_idle_conn_KiB 2" \
-      "idlemax idle_kib RSS_per_conn_at_the_descriptor_limit_KiB 2"; do
+      "pp1 p99 p99_latency_µs,_1_conn 1" "pp1 user_us_per_msg user_CPU_per_round_trip_µs,_1_conn 2" \
+      "stream64k mibps stream_MiB/s 0" "stream64k user_ms_per_mib stream_user_CPU_per_MiB_ms 3" \
+      "idle idle_kib RSS_per_idle_conn_KiB 2" "idlemax idle_kib RSS_per_conn_at_the_descriptor_limit_KiB 2"; do
       read -r c m label digits <<<"$line"
       has_case "$c" || continue
-      echo "| $c | native (AOT): ${label//_/ } | $(fmt "$(median "$c" native "$m")" "$digits") (JIT $(fmt "$(median "$c" parley "$m")" "$digits")) | | | | $(pair_ratio "$c" native go "$m") | | |"
+      echo "| $c | $other: ${label//_/ } | $(fmt "$(median "$c" "$other" "$m")" "$digits") (this build $(fmt "$(median "$c" parley "$m")" "$digits")) | | | | $(pair_ratio "$c" "$other" parley "$m") $other / this | | |"
     done
-  fi
+  done
 } >"$table"
 
 echo
