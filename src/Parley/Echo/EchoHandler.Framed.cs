@@ -22,13 +22,16 @@ public sealed partial class EchoHandler
         {
             while (true)
             {
+                var readWaited = false;
                 if (!mayHaveMore && frames.Buffered == 0)
                 {
                     // Between messages and nothing waiting: wait for data without holding a buffer.
                     frames.Release();
                     try
                     {
-                        await stream.ReadAsync(Memory<byte>.Empty, stopping).ConfigureAwait(false);
+                        var ready = stream.ReadAsync(Memory<byte>.Empty, stopping);
+                        readWaited = !ready.IsCompleted;
+                        await ready.ConfigureAwait(false);
                     }
                     catch (OperationCanceledException) when (stopping.IsCancellationRequested)
                     {
@@ -47,11 +50,11 @@ public sealed partial class EchoHandler
                 }
 
                 int received;
-                bool readWaited;
                 try
                 {
                     var read = stream.ReadAsync(room, frameStarted ? frameTimer!.Token : stopping);
-                    readWaited = !read.IsCompleted;
+                    // As in line mode: a wait in either read counts.
+                    readWaited |= !read.IsCompleted;
                     received = await read.ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (stopping.IsCancellationRequested)

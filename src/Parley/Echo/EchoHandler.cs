@@ -72,19 +72,24 @@ public sealed partial class EchoHandler : ITcpConnectionHandler
             while (true)
             {
                 int received;
-                bool readWaited;
+                var readWaited = false;
                 try
                 {
                     if (!mayHaveMore)
                     {
                         // Wait for data before taking a buffer, so that an idle connection holds none.
                         Return(ref buffer);
-                        await stream.ReadAsync(Memory<byte>.Empty, stopping).ConfigureAwait(false);
+                        var ready = stream.ReadAsync(Memory<byte>.Empty, stopping);
+                        readWaited = !ready.IsCompleted;
+                        await ready.ConfigureAwait(false);
                     }
 
                     buffer ??= ArrayPool<byte>.Shared.Rent(chunk + LineCommandDetector.MaxPending);
                     var read = stream.ReadAsync(buffer.AsMemory(LineCommandDetector.MaxPending, chunk), stopping);
-                    readWaited = !read.IsCompleted;
+                    // Waiting for data, here or in the zero-byte read above, is what lets the others run: a ping-pong
+                    // client's connection waits there on every message (counting only this read, which then never
+                    // waits, made every connection yield to the thread pool every 8 messages).
+                    readWaited |= !read.IsCompleted;
                     received = await read.ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (stopping.IsCancellationRequested)

@@ -246,9 +246,9 @@ public sealed partial class TcpServer : Parley.Hosting.IServer
 
     private async Task CloseAsync(ServerConnection connection)
     {
-        // Account and log first: by the time the client sees the connection close, the log already says why.
-        _connections.TryRemove(connection.Id, out _);
-        _limiter.Release(connection.RemoteEndPoint.Address);
+        // Account and log first: by the time the client sees the connection close, the log already says why. Leave the
+        // connection table last: a stop that no longer finds the connection there does not wait for it, and would
+        // otherwise log its totals and "stopped" before this connection's bytes and goodbye.
         Interlocked.Add(ref _bytesIn, connection.BytesReceived);
         Interlocked.Add(ref _bytesOut, connection.BytesSent);
         var lasted = TimeProvider.GetElapsedTime(connection.ConnectedAt);
@@ -256,6 +256,8 @@ public sealed partial class TcpServer : Parley.Hosting.IServer
         TcpLog.ClientDisconnected(Logger, connection.Id, connection.RemoteEndPoint,
             CloseReasonText.Describe(connection.CloseReason), connection.BytesReceived, connection.BytesSent,
             Durations.Format(lasted));
+        _connections.TryRemove(connection.Id, out _);
+        _limiter.Release(connection.RemoteEndPoint.Address);
 
         if (connection.Transport is SslStream tls && connection.CloseReason is not (CloseReason.Reset or CloseReason.Aborted))
         {

@@ -1,0 +1,3 @@
+module parley.invalid/goecho
+
+go 1.19
