@@ -140,6 +140,25 @@ public sealed partial class MetricsProcessTests
         return new Uri(match.Groups["url"].Value);
     }
 
+    /// <summary>Polls <c>/healthz</c> until it answers <paramref name="status"/>; the last answer's body.</summary>
+    internal static async Task<string> HealthzAsync(Uri metrics, HttpStatusCode status, CancellationToken ct)
+    {
+        using var http = new HttpClient();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            using var response = await http.GetAsync(new Uri(metrics, "/healthz"), ct);
+            var body = await response.Content.ReadAsStringAsync(ct);
+            if (response.StatusCode == status)
+            {
+                return body;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"/healthz still answers {(int)response.StatusCode} {body}");
+            await Task.Delay(200, ct);
+        }
+    }
+
     internal static async Task<string> ScrapeAsync(Uri metrics, CancellationToken ct)
     {
         using var http = new HttpClient();

@@ -1,7 +1,9 @@
+using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Parley.Cli.Tests.Monitoring;
 using Parley.Cli.Tests.Support;
 
 namespace Parley.Cli.Tests.Commands.Auth;
@@ -275,5 +277,32 @@ public sealed class SeveralServersProcessTests(PostgreSqlServer postgres) : IAsy
         Assert.Equal(2, await server.WaitForExitAsync(ct));
         Assert.Equal(error, server.StandardError.Split('\n')[0]);
         Assert.DoesNotContain("secret", server.StandardError, StringComparison.Ordinal);
+    }
+
+    [PostgreSqlFact]
+    public async Task Healthz_is_503_while_the_database_is_stopped_and_200_once_it_is_back()
+    {
+        var ct = TestTimeout.Token(TimeSpan.FromSeconds(120));
+        var url = await postgres.CreateDatabaseAsync();
+        var (server, _) = await DialogServerProcess.StartAsync("auth", url, ct, "--metrics", "127.0.0.1:0");
+        _processes.Add(server);
+        var metrics = await MetricsProcessTests.MetricsUrlAsync(server, ct);
+        Assert.Equal("ok\n", await MetricsProcessTests.HealthzAsync(metrics, HttpStatusCode.OK, ct));
+
+        await postgres.StopAsync();
+        string down;
+        try
+        {
+            down = await MetricsProcessTests.HealthzAsync(metrics, HttpStatusCode.ServiceUnavailable, ct);
+        }
+        finally
+        {
+            await postgres.StartAsync();
+        }
+
+        Assert.Contains("the server cannot reach its database", down, StringComparison.Ordinal);
+        Assert.DoesNotContain("password", down, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("ok\n", await MetricsProcessTests.HealthzAsync(metrics, HttpStatusCode.OK, ct));
+        Assert.False(server.HasExited);
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Parley.Cli.Tests.Monitoring;
 using Parley.Cli.Tests.Support;
 
 namespace Parley.Cli.Tests.Commands.Chat;
@@ -219,5 +220,30 @@ public sealed class ChatRelayProcessTests(RedisServer redis)
         using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [RedisFact]
+    public async Task Healthz_is_503_while_redis_is_stopped_and_200_once_the_relay_is_back()
+    {
+        var ct = TestTimeout.Token(TimeSpan.FromSeconds(120));
+        var (server, _) = await ServerAsync(RedisServer.NewRoom(), ct, "--metrics", "127.0.0.1:0");
+        await using var _ = server;
+        var metrics = await MetricsProcessTests.MetricsUrlAsync(server, ct);
+        Assert.Equal("ok\n", await MetricsProcessTests.HealthzAsync(metrics, HttpStatusCode.OK, ct));
+
+        await redis.StopAsync();
+        string down;
+        try
+        {
+            down = await MetricsProcessTests.HealthzAsync(metrics, HttpStatusCode.ServiceUnavailable, ct);
+        }
+        finally
+        {
+            await redis.StartAsync();
+        }
+
+        Assert.Contains("the chat relay", down, StringComparison.Ordinal);
+        Assert.Equal("ok\n", await MetricsProcessTests.HealthzAsync(metrics, HttpStatusCode.OK, ct));
+        Assert.False(server.HasExited);
     }
 }
