@@ -21,6 +21,7 @@ public sealed partial class ChatHandler
     private readonly HashSet<string> _claiming = new(Nicknames.Comparer);
     private readonly Dictionary<IPEndPoint, Queue<byte[]>> _held = [];
     private ChatRelayStatus _relayStatus;
+    private bool _relayMeasured;
 
     /// <summary>Where the chat stands with its relay: <see cref="ChatRelayStatus.None"/> without one.</summary>
     internal ChatRelayStatus RelayStatus
@@ -52,6 +53,7 @@ public sealed partial class ChatHandler
     void IChatRelayListener.Relayed(ChatRelayEvent relayed)
     {
         ArgumentNullException.ThrowIfNull(relayed);
+        ChatMetrics.RelayMessage("receive");
         lock (_gate)
         {
             if (_stopped || !IsSound(relayed))
@@ -123,6 +125,11 @@ public sealed partial class ChatHandler
             if (_stopped || status == _relayStatus)
             {
                 return;
+            }
+
+            if (_relayMeasured)
+            {
+                ChatMetrics.RelayStatusChanged(_relayStatus, status);
             }
 
             _relayStatus = status;

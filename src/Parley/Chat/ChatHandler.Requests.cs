@@ -247,9 +247,16 @@ public sealed partial class ChatHandler
         var recipients = Broadcast(line, except: member, cause: address);
         ChatMetrics.Relayed("public");
         ChatLog.Relayed(_logger, member.Nickname, member.EndPoint, Utf8Bytes(text), recipients);
-        if (_relayStatus == ChatRelayStatus.Connected && !_relay.Publish(member.Nickname, text) && _notRelayedLog.Count(address, out _))
+        if (_relayStatus == ChatRelayStatus.Connected)
         {
-            ChatLog.NotRelayed(_logger, member.Nickname, member.EndPoint);
+            if (_relay.Publish(member.Nickname, text))
+            {
+                ChatMetrics.RelayMessage("transmit");
+            }
+            else if (_notRelayedLog.Count(address, out _))
+            {
+                ChatLog.NotRelayed(_logger, member.Nickname, member.EndPoint);
+            }
         }
     }
 
@@ -290,6 +297,8 @@ public sealed partial class ChatHandler
             Refuse(member, "/msg", "the chat relay is unavailable", ChatReplies.RelayUnavailable, size);
             return;
         }
+
+        ChatMetrics.RelayMessage("transmit");
 
         ChatMetrics.Relayed("private");
         ChatLog.PrivateMessage(_logger, member.Nickname, member.EndPoint, Utf8Bytes(text), elsewhere);

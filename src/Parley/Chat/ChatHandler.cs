@@ -147,6 +147,13 @@ public sealed partial class ChatHandler : IUdpDatagramHandler, IChatRelayListene
     {
         ArgumentNullException.ThrowIfNull(server);
         _endPoint = server.EndPoint;
+        lock (_gate)
+        {
+            // Measured from here: the program listens to the instruments once the server exists.
+            _relayMeasured = true;
+            ChatMetrics.RelayStatusChanged(ChatRelayStatus.None, _relayStatus);
+        }
+
         _sending = _outbox.RunAsync(server);
         var period = TimeSpan.FromTicks(Math.Clamp(_options.MemberTimeout.Ticks / 4, TimeSpan.TicksPerMillisecond * 10, TimeSpan.TicksPerSecond));
         _sweepTimer = _time.CreateTimer(static state => ((ChatHandler)state!).Sweep(), this, period, period);

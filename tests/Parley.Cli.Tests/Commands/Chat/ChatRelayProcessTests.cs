@@ -223,13 +223,23 @@ public sealed class ChatRelayProcessTests(RedisServer redis)
     }
 
     [RedisFact]
-    public async Task Healthz_is_503_while_redis_is_stopped_and_200_once_the_relay_is_back()
+    public async Task Healthz_is_503_while_redis_is_stopped_and_200_once_the_relay_is_back_and_the_relay_is_measured()
     {
         var ct = TestTimeout.Token(TimeSpan.FromSeconds(120));
-        var (server, _) = await ServerAsync(RedisServer.NewRoom(), ct, "--metrics", "127.0.0.1:0");
+        var (server, at) = await ServerAsync(RedisServer.NewRoom(), ct, "--metrics", "127.0.0.1:0");
         await using var _ = server;
         var metrics = await MetricsProcessTests.MetricsUrlAsync(server, ct);
         Assert.Equal("ok\n", await MetricsProcessTests.HealthzAsync(metrics, HttpStatusCode.OK, ct));
+        await using (var alice = await JoinAsync(at, "alice", "* you joined as alice (1 member)", ct))
+        {
+            await alice.SendAsync("to the relay", ct);
+            await alice.SendAsync("/who", ct);
+            Assert.Equal("* members (1): alice", await alice.ReceiveAsync(ct));
+        }
+
+        var scrape = await MetricsProcessTests.ScrapeAsync(metrics, ct);
+        Assert.Equal(1, MetricsProcessTests.Sample(scrape, "parley_chat_relay_connected"));
+        Assert.Equal(1, MetricsProcessTests.Sample(scrape, "parley_chat_relay_messages_total{network_io_direction=\"transmit\"}"));
 
         await redis.StopAsync();
         string down;
@@ -243,7 +253,9 @@ public sealed class ChatRelayProcessTests(RedisServer redis)
         }
 
         Assert.Contains("the chat relay", down, StringComparison.Ordinal);
+        Assert.Equal(0, MetricsProcessTests.Sample(await MetricsProcessTests.ScrapeAsync(metrics, ct), "parley_chat_relay_connected"));
         Assert.Equal("ok\n", await MetricsProcessTests.HealthzAsync(metrics, HttpStatusCode.OK, ct));
+        Assert.Equal(1, MetricsProcessTests.Sample(await MetricsProcessTests.ScrapeAsync(metrics, ct), "parley_chat_relay_connected"));
         Assert.False(server.HasExited);
     }
 }
