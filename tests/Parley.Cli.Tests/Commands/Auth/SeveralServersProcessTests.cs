@@ -13,12 +13,16 @@ namespace Parley.Cli.Tests.Commands.Auth;
 /// what one decides, the others see, and races between them end as they would on one server.
 /// </summary>
 [Collection(PostgreSqlCollection.Name)]
-public sealed class SeveralServersProcessTests(PostgreSqlServer postgres) : IAsyncDisposable
+public sealed class SeveralServersProcessTests(PostgreSqlServer postgres) : IAsyncLifetime
 {
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("parley-several-");
     private readonly List<ParleyProcess> _processes = [];
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // IAsyncLifetime, not IAsyncDisposable: xunit 2 never calls the latter on a test class, and every server a test
+    // started outlived the test run.
+    public async Task DisposeAsync()
     {
         foreach (var process in _processes)
         {
