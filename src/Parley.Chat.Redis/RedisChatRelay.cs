@@ -211,7 +211,16 @@ internal sealed partial class RedisChatRelay : IChatRelay, IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private static string Reason(Exception e) => e.Message.Split('\n')[0].Trim();
+    /// <summary>
+    /// The library's first sentence only: StackExchange.Redis follows it with advice for programmers (abortConnect,
+    /// AbortOnConnectFail) that means nothing to someone starting a server.
+    /// </summary>
+    private static string Reason(Exception e)
+    {
+        var line = e.Message.Split('\n')[0].Trim();
+        var end = line.IndexOf(". ", StringComparison.Ordinal);
+        return end > 0 ? line[..(end + 1)] : line;
+    }
 
     /// <summary>The library's message, with the password taken out should it ever show it.</summary>
     private static string Redacted(string message, RedisRelayUrl url) =>

@@ -213,6 +213,7 @@ public sealed class ChatRelayProcessTests(RedisServer redis)
         Assert.Equal(1, await server.WaitForExitAsync(ct));
         Assert.Matches(new Regex($"^parley: cannot reach the chat relay at 127\\.0\\.0\\.1:{port}: [^\n]*\n$"), server.StandardError);
         Assert.DoesNotContain("s3cret-pw", server.StandardError + server.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("abortConnect", server.StandardError, StringComparison.OrdinalIgnoreCase);
     }
 
     private static int ClosedTcpPort()
