@@ -90,7 +90,7 @@ public sealed partial class AuthHandler
         catch (ParleyDatabaseException e)
         {
             // Housekeeping: the answer to this client does not depend on it, and the next check tries again.
-            AuthMetrics.StoreError(ServiceName);
+            StorageMetrics.StoreError(ServiceName);
             AuthLog.StoreFailed(_logger, client.Connection.Id, client.Address, "pruning expired sessions: " + e.Message);
         }
     }
@@ -112,7 +112,7 @@ public sealed partial class AuthHandler
         }
         catch (ParleyDatabaseException e)
         {
-            AuthMetrics.StoreError(ServiceName);
+            StorageMetrics.StoreError(ServiceName);
             AuthLog.StoreFailed(_logger, client.Connection.Id, client.Address, e.Message);
         }
     }

@@ -118,7 +118,7 @@ public sealed partial class AuthHandler : ITcpConnectionHandler
         catch (ParleyDatabaseException e)
         {
             AuthMetrics.SignIn("unavailable");
-            AuthMetrics.StoreError(ServiceName);
+            StorageMetrics.StoreError(ServiceName);
             AuthLog.StoreFailed(_logger, connection.Id, client.Address, e.Message);
             await dialog.SendAsync(DialogMessage.Error(DialogErrorCodes.ServerError,
                 "The server could not read or store accounts just now; please try again later.")).ConfigureAwait(false);
@@ -324,7 +324,7 @@ public sealed partial class AuthHandler : ITcpConnectionHandler
         catch (ParleyDatabaseException e)
         {
             // The sign-in is granted already; the old hash still works, and the next sign-in tries again.
-            AuthMetrics.StoreError(ServiceName);
+            StorageMetrics.StoreError(ServiceName);
             AuthLog.StoreFailed(_logger, client.Connection.Id, client.Address, "upgrading the password hash: " + e.Message);
         }
     }

@@ -6,7 +6,7 @@ namespace Parley.Auth;
 
 /// <summary>
 /// The authentication server's instruments. Its conversations are its connections (<c>parley.server.*</c> with
-/// <c>parley.service</c> <c>auth</c>); store errors of ident and auth are counted together here.
+/// <c>parley.service</c> <c>auth</c>); store errors of ident and auth are counted by <see cref="Storage.StorageMetrics"/>.
 /// </summary>
 internal static class AuthMetrics
 {
@@ -27,16 +27,11 @@ internal static class AuthMetrics
     private static readonly UpDownCounter<long> HashingQueue = ParleyMeter.Instance.CreateUpDownCounter<long>(
         "parley.auth.password_hashing.queue", "{hash}", "Password hashes waiting for a hashing thread now");
 
-    private static readonly Counter<long> StoreErrors = ParleyMeter.Instance.CreateCounter<long>(
-        "parley.accounts.store_errors", "{error}", "Store (database) failures met while serving a client, by parley.service");
-
     public static void SignIn(string outcome) => Add(SignIns, "parley.outcome", outcome);
 
     public static void Registered() => Add(Registrations, null, null);
 
     public static void Resume(bool success) => Add(Resumes, "parley.outcome", success ? "success" : "refused");
-
-    public static void StoreError(string service) => Add(StoreErrors, "parley.service", service);
 
     public static void Queued(int delta)
     {

@@ -100,7 +100,7 @@ public sealed class IdentHandler : ITcpConnectionHandler
         }
         catch (ParleyDatabaseException e)
         {
-            Auth.AuthMetrics.StoreError(ServiceName);
+            StorageMetrics.StoreError(ServiceName);
             IdentLog.StoreFailed(_logger, connection.Id, address, e.Message);
             await dialog.SendAsync(DialogMessage.Error(DialogErrorCodes.ServerError,
                 "The server could not read or store client names just now; please try again later.")).ConfigureAwait(false);

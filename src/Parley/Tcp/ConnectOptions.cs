@@ -15,6 +15,9 @@ public sealed class ConnectOptions
     /// <summary>Bind the client socket to this local address before connecting. Default <see langword="null"/>: any.</summary>
     public IPAddress? LocalAddress { get; set; }
 
-    /// <summary>Put the connection in TLS, checking the server as these options say. Default <see langword="null"/>: plain TCP.</summary>
-    public Tls.TlsClientOptions? Tls { get; set; }
+    /// <summary>
+    /// Put the connection in TLS, checking the server as these options say (a <see cref="Tls.TlsClientOptions"/>).
+    /// Default <see langword="null"/>: plain TCP.
+    /// </summary>
+    public IClientConnectionTransform? Tls { get; set; }
 }

@@ -48,7 +48,7 @@ public static class TcpConnector
         {
             try
             {
-                await Tls.TlsClient.AuthenticateAsync(connection, tls, logger, cancellationToken).ConfigureAwait(false);
+                await tls.ApplyAsync(connection, logger, cancellationToken).ConfigureAwait(false);
             }
             catch
             {

@@ -231,7 +231,7 @@ public sealed partial class TcpServer : Parley.Hosting.IServer
             // After the handshake, a TLS failure (a renegotiation request, a forged or corrupt record, an alert) is the
             // client breaking the protocol, not a fault of ours: one line, no stack trace.
             connection.SetCloseReason(CloseReason.ProtocolError);
-            TcpLog.TlsProtocolError(Logger, connection.Id, connection.RemoteEndPoint, Tls.TlsServerTransform.Innermost(e));
+            TcpLog.TlsProtocolError(Logger, connection.Id, connection.RemoteEndPoint, InnermostMessage.Of(e));
         }
         catch (Exception e)
         {

@@ -55,7 +55,7 @@ public static class TlsClient
         {
             await tls.DisposeAsync().ConfigureAwait(false);
             throw new TlsException(
-                $"TLS handshake with {target} failed: {TlsServerTransform.Innermost(e)} (is the server started with --tls?)", e, FailureKind.Network)
+                $"TLS handshake with {target} failed: {InnermostMessage.Of(e)} (is the server started with --tls?)", e, FailureKind.Network)
             {
                 HandshakeFailed = true,
             };

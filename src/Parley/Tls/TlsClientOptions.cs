@@ -1,9 +1,11 @@
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Logging;
+using Parley.Tcp;
 
 namespace Parley.Tls;
 
 /// <summary>How a client checks a server's certificate.</summary>
-public sealed class TlsClientOptions
+public sealed class TlsClientOptions : IClientConnectionTransform
 {
     /// <summary>Accept any certificate, with a warning. Default false. Anyone in the middle can then read the connection.</summary>
     public bool Insecure { get; set; }
@@ -31,4 +33,9 @@ public sealed class TlsClientOptions
 
     /// <summary>How long the handshake may take. Default 10 seconds.</summary>
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Puts <paramref name="connection"/> in TLS as these options say (<see cref="TlsClient.AuthenticateAsync"/>).</summary>
+    /// <exception cref="TlsException">The handshake failed or the certificate is not trusted.</exception>
+    public Task ApplyAsync(ClientConnection connection, ILogger logger, CancellationToken cancellationToken) =>
+        TlsClient.AuthenticateAsync(connection, this, logger, cancellationToken);
 }

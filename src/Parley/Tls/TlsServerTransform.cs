@@ -99,7 +99,7 @@ public sealed class TlsServerTransform : IConnectionTransform
         catch (Exception e) when (e is AuthenticationException or IOException)
         {
             await tls.DisposeAsync().ConfigureAwait(false);
-            throw new TlsException($"TLS handshake failed: {Innermost(e)}", e);
+            throw new TlsException($"TLS handshake failed: {InnermostMessage.Of(e)}", e);
         }
 
         if (_logger is { } logger && logger.IsEnabled(LogLevel.Debug))
@@ -108,16 +108,6 @@ public sealed class TlsServerTransform : IConnectionTransform
         }
 
         return tls;
-    }
-
-    internal static string Innermost(Exception e)
-    {
-        while (e.InnerException is { } inner)
-        {
-            e = inner;
-        }
-
-        return e.Message;
     }
 
     private static void DrainWaiting(Socket socket)
