@@ -7,11 +7,12 @@
 #
 #   bench/run.sh [--rounds N] [--duration 5s] [--warmup 5s] [--out DIR] [--native]
 #                [--cases pp64,pp1,stream64k,stream1k,framed,logged,metered,idle,idlemax,flood,chat] [--compare PARLEY]
-#                [--servers parley,native,before,go,node,kestrel]
+#                [--servers parley,sockets,native,before,go,node,kestrel]
 #
 # --native: the native (AOT) build measured as well; --compare: another build of parley (say, of the commit before a
 # change) measured as "before" in every case the servers share, so that a change is proven in the same run;
-# --servers parley,before: only those servers, for a quick look while iterating.
+# --servers parley,before: only those servers, for a quick look while iterating. "parley" is the server on its own
+# epoll engine (the default on Linux), "sockets" the same build with --engine sockets (the runtime's sockets).
 #
 # Needs: the .NET 10 SDK with the ASP.NET Core runtime, Go (golang-go) and jq (both installed with apt-get when
 # missing), node, taskset, perf (for the system calls of stream1k; skipped without it), root or a hard limit of open
@@ -34,7 +35,7 @@ while [ $# -gt 0 ]; do
     --native) native_build=1; shift ;;
     --compare) compare=$2; shift 2 ;;
     --servers) only_servers=$2; shift 2 ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -93,6 +94,9 @@ start_server() {
   local program=$parley
   [ "$name" = native ] && program=$native
   [ "$name" = before ] && program=$compare
+  # sockets: the same build on the runtime's sockets (--engine sockets) instead of its own epoll loops.
+  local engine=()
+  [ "$name" = sockets ] && engine=(--engine sockets)
   if [ "$name" = kestrel ]; then
     taskset -c "$server_cpu" "$kestrel" 0 >"$server_log.out" 2>"$server_log.err" </dev/null &
   elif [ "$name" = go ]; then
@@ -104,7 +108,7 @@ start_server() {
     # off (-q) unless the case sets a log level of its own: they are measured by the logged case.
     local quiet=-q
     case " $* " in *" --log-level "*) quiet= ;; esac
-    taskset -c "$server_cpu" "$program" serve echo --host 127.0.0.1 --port 0 --no-prompt --max-connections 0 $quiet "$@" \
+    taskset -c "$server_cpu" "$program" serve echo --host 127.0.0.1 --port 0 --no-prompt --max-connections 0 $quiet "${engine[@]}" "$@" \
       >"$server_log.out" 2>"$server_log.err" </dev/null &
   fi
   server_pid=$!
@@ -285,8 +289,8 @@ chat_case() {
   echo "started: $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d ' ' -f 1-3 /proc/loadavg)"
 } | tee "$out/conditions.txt"
 
-servers="parley go node kestrel"
-[ "${native_build:-0}" = 1 ] && servers="parley native go node kestrel"
+servers="parley sockets go node kestrel"
+[ "${native_build:-0}" = 1 ] && servers="parley sockets native go node kestrel"
 [ -n "${compare:-}" ] && servers="before $servers"
 # --servers LIST (comma-separated): only these, for a quick look while iterating.
 [ -n "${only_servers:-}" ] && servers=${only_servers//,/ }
@@ -307,7 +311,7 @@ for round in $(seq 1 "$rounds"); do
   if has_case stream64k; then
     case_id=stream64k
     for s in $order; do
-      case $s in parley|native|before) o="--chunk-size 65536" ;; *) o="" ;; esac
+      case $s in parley|native|before|sockets) o="--chunk-size 65536" ;; *) o="" ;; esac
       load_case "$s" "$o" "--mode stream --connections 16 --size 16384"
     done
   fi
@@ -461,9 +465,8 @@ table="$out/table.md"
     r=$(pair_ratio chat parley bare dgps)
     echo "| chat | datagrams relayed/s, 200 members, 10 × 100 (bare relay: $(fmt "$(median chat bare dgps)")) | $(fmt "$(median chat parley dgps)") | | | | $r vs bare | ≥ 0.9 | $(check "$r" '>=' 0.9) |"
   fi
-  for other in native before; do
-    [ "$other" = native ] && [ "${native_build:-0}" != 1 ] && continue
-    [ "$other" = before ] && [ -z "${compare:-}" ] && continue
+  for other in sockets native before; do
+    [[ " $servers " == *" $other "* ]] || continue
     for line in "pp64 rtps round-trips/s,_64_conns 0" "pp64 user_us_per_msg user_CPU_per_round_trip_µs,_64_conns 2" \
       "pp64 sys_us_per_msg system_CPU_per_round_trip_µs,_64_conns 2" "pp1 p50 p50_latency_µs,_1_conn 1" \
       "pp1 p99 p99_latency_µs,_1_conn 1" "pp1 user_us_per_msg user_CPU_per_round_trip_µs,_1_conn 2" \

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Parley.Epoll;
 
 namespace Parley.Tcp;
 
@@ -8,17 +9,27 @@ public sealed class ServerConnection
 {
     private readonly TcpServer _server;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly EpollStream? _epoll;
     private int _closeReason;
     private long _lastActivity;
+    private IPEndPoint? _local;
 
-    internal ServerConnection(TcpServer server, long id, Socket socket, IPEndPoint remote, IPEndPoint local)
+    internal ServerConnection(TcpServer server, long id, Socket socket, IPEndPoint remote, bool epoll)
     {
         _server = server;
         Id = id;
         Socket = socket;
         RemoteEndPoint = remote;
-        LocalEndPoint = local;
-        Transport = new NetworkStream(socket, ownsSocket: false);
+        if (epoll)
+        {
+            _epoll = new EpollStream(socket, EpollEngine.NextLoop(), _stopping.Token);
+            Transport = _epoll;
+        }
+        else
+        {
+            Transport = new NetworkStream(socket, ownsSocket: false);
+        }
+
         ConnectedAt = server.TimeProvider.GetTimestamp();
         _lastActivity = ConnectedAt;
     }
@@ -30,7 +41,11 @@ public sealed class ServerConnection
     public IPEndPoint RemoteEndPoint { get; }
 
     /// <summary>The server's address and port on this connection.</summary>
-    public IPEndPoint LocalEndPoint { get; }
+    /// <remarks>
+    /// Asked of the operating system on first use, and only when the server listens on every interface: an idle
+    /// connection keeps no copy of what every connection shares.
+    /// </remarks>
+    public IPEndPoint LocalEndPoint => _local ??= _server.LocalEndPointOf(Socket);
 
     /// <summary>
     /// The stream to read and write: the socket's own stream, or what <see cref="TcpServerOptions.Transform"/>
@@ -112,12 +127,16 @@ public sealed class ServerConnection
         {
             // The connection already finished.
         }
+
+        // The epoll engine registers nothing on the token for each read: it is told here instead.
+        _epoll?.OwnerCancelled();
     }
 
     /// <summary>Ends the connection at once: pending reads and writes fail.</summary>
     internal void Abort(CloseReason reason)
     {
         SignalStopping(reason);
+        _epoll?.Abort();
         Socket.Dispose();
     }
 

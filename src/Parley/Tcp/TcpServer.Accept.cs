@@ -124,12 +124,10 @@ public sealed partial class TcpServer
     private void Accept(Socket socket)
     {
         IPEndPoint remote;
-        IPEndPoint local;
         try
         {
             socket.NoDelay = true;
             remote = Normalize((IPEndPoint)socket.RemoteEndPoint!);
-            local = Normalize((IPEndPoint)socket.LocalEndPoint!);
         }
         catch (SocketException)
         {
@@ -144,11 +142,48 @@ public sealed partial class TcpServer
             return;
         }
 
-        var connection = new ServerConnection(this, Interlocked.Increment(ref _nextId), socket, remote, local);
+        ServerConnection connection;
+        try
+        {
+            connection = new ServerConnection(this, Interlocked.Increment(ref _nextId), socket, remote,
+                epoll: UsesEpoll);
+        }
+        catch (IOException e)
+        {
+            // The engine could not take the socket (the kernel out of memory for one more registration): this client
+            // is turned away, the others are served.
+            _limiter.Release(remote.Address);
+            TcpLog.AcceptFailed(Logger, e.Message);
+            socket.Dispose();
+            return;
+        }
+
         _connections[connection.Id] = connection;
         _metrics.Connected();
         TcpLog.ClientConnected(Logger, connection.Id, remote, _connections.Count);
         connection.Completion = RunConnectionAsync(connection);
+    }
+
+    /// <summary>
+    /// The server's end of a connection: the listening endpoint itself when it is one address, else what the
+    /// operating system says for this socket.
+    /// </summary>
+    internal IPEndPoint LocalEndPointOf(Socket socket)
+    {
+        if (!EndPoint.Address.Equals(IPAddress.Any) && !EndPoint.Address.Equals(IPAddress.IPv6Any))
+        {
+            return EndPoint;
+        }
+
+        try
+        {
+            return Normalize((IPEndPoint)socket.LocalEndPoint!);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Asked first after the connection closed: the listening endpoint is the best answer left.
+            return EndPoint;
+        }
     }
 
     /// <summary>

@@ -74,7 +74,13 @@ public sealed partial class TcpServer : Parley.Hosting.IServer
     /// <inheritdoc />
     public bool IsStopping => _stopping;
 
+    /// <summary>Whether <see cref="TcpEngine.Epoll"/> works here: Linux on x86-64 or Arm64.</summary>
+    public static bool EpollSupported => Parley.Epoll.EpollEngine.IsSupported;
+
     internal ILogger Logger { get; }
+
+    /// <summary>Whether accepted connections go to the epoll engine: asked for, and no TLS (which keeps to the runtime's sockets).</summary>
+    internal bool UsesEpoll => Options.Engine == TcpEngine.Epoll && Options.Transform is null;
 
     internal TimeProvider TimeProvider { get; }
 
@@ -87,6 +93,16 @@ public sealed partial class TcpServer : Parley.Hosting.IServer
         if (_listener is not null)
         {
             throw new InvalidOperationException("The server is already started.");
+        }
+
+        if (Options.Engine == TcpEngine.Epoll)
+        {
+            if (!EpollSupported)
+            {
+                throw new PlatformNotSupportedException("The epoll engine needs Linux on x86-64 or Arm64.");
+            }
+
+            Parley.Epoll.EpollEngine.EnsureStarted();
         }
 
         TcpLog.ServerStarting(Logger, _handler.ServiceName, ParleyVersion.Current, Describe());
@@ -322,7 +338,7 @@ public sealed partial class TcpServer : Parley.Hosting.IServer
         var idle = Options.IdleTimeout is { } t ? Durations.Format(t) : "off";
         var tls = Options.Transform is null ? "off" : "on";
         return $"address {address}, port {Options.Port}, port tries {Options.PortTries}, stop allowed from {Options.StopPolicy.ToString().ToLowerInvariant()}, " +
-            $"idle timeout {idle}, TLS {tls}, max connections {Limit(Options.MaxConnections)}, " +
+            $"idle timeout {idle}, TLS {tls}, engine {(UsesEpoll ? "epoll" : "sockets")}, max connections {Limit(Options.MaxConnections)}, " +
             $"max connections per address {Limit(Options.MaxConnectionsPerAddress)}, {_handler.DescribeSettings()}";
     }
 

@@ -65,4 +65,11 @@ public sealed class TcpServerOptions
     /// <see langword="null"/>: the handler reads and writes the socket's own stream.
     /// </summary>
     public IConnectionTransform? Transform { get; set; }
+
+    /// <summary>
+    /// What drives the accepted connections. Default <see cref="TcpEngine.Sockets"/>. <see cref="TcpEngine.Epoll"/>
+    /// is for handlers that never block (it runs them on its loop threads), and only where
+    /// <see cref="TcpServer.EpollSupported"/>; <see cref="TcpServer.Start"/> refuses it elsewhere.
+    /// </summary>
+    public TcpEngine Engine { get; set; }
 }

@@ -9,7 +9,7 @@ public sealed class LayerTests
     /// <summary>The layers of docs/architecture.md, bottom first: each namespace may use its own layer and those below.</summary>
     private static readonly string[][] Layers =
     [
-        ["Parley.Shared", "Parley.Unicode", "Parley.Net", "Parley.Hosting"],
+        ["Parley.Shared", "Parley.Unicode", "Parley.Net", "Parley.Hosting", "Parley.Epoll"],
         ["Parley.Tcp", "Parley.Udp", "Parley.Framing"],
         ["Parley.Tls", "Parley.Echo", "Parley.Dialog", "Parley.Chat"],
         ["Parley.Ping"],

@@ -9,11 +9,19 @@ using Parley.Tests.Support;
 
 namespace Parley.Tests.Echo;
 
-public sealed class EchoServerTests
+/// <summary>The echo server on the runtime's sockets; <see cref="EchoServerOnEpollTests"/> runs every test again on the epoll engine.</summary>
+public class EchoServerTests
 {
-    private static LoopbackServer StartEcho(EchoMode mode = EchoMode.Line, Action<TcpServerOptions>? configure = null,
+    /// <summary>What drives the connections of every server these tests start.</summary>
+    protected virtual TcpEngine Engine => TcpEngine.Sockets;
+
+    private LoopbackServer StartEcho(EchoMode mode = EchoMode.Line, Action<TcpServerOptions>? configure = null,
         TimeProvider? time = null, IPAddress? address = null) =>
-        LoopbackServer.Start(logs => new EchoHandler(new EchoOptions { Mode = mode }, logs), configure, time, address);
+        LoopbackServer.Start(logs => new EchoHandler(new EchoOptions { Mode = mode }, logs), options =>
+        {
+            options.Engine = Engine;
+            configure?.Invoke(options);
+        }, time, address);
 
     [Fact]
     public async Task Random_binary_data_in_random_splits_echoes_byte_for_byte_in_reads_of_at_most_1024_bytes()

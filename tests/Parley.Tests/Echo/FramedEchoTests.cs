@@ -2,14 +2,21 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Parley.Echo;
 using Parley.Framing;
+using Parley.Tcp;
 using Parley.Tests.Support;
 
 namespace Parley.Tests.Echo;
 
-public sealed class FramedEchoTests
+/// <summary>The framed echo server on the runtime's sockets; <see cref="FramedEchoOnEpollTests"/> runs every test again on the epoll engine.</summary>
+public class FramedEchoTests
 {
-    private static LoopbackServer StartFramed(int max = LengthPrefixCodec.DefaultMaxMessageBytes) =>
-        LoopbackServer.Start(logs => new EchoHandler(new EchoOptions { Mode = EchoMode.Framed, MaxMessageBytes = max }, logs));
+    /// <summary>What drives the connections of every server these tests start.</summary>
+    protected virtual TcpEngine Engine => TcpEngine.Sockets;
+
+    private LoopbackServer StartFramed(int max = LengthPrefixCodec.DefaultMaxMessageBytes) =>
+        LoopbackServer.Start(
+            logs => new EchoHandler(new EchoOptions { Mode = EchoMode.Framed, MaxMessageBytes = max }, logs),
+            options => options.Engine = Engine);
 
     private static async Task<MessageSocket> ConnectAsync(LoopbackServer server, CancellationToken ct)
     {

@@ -16,10 +16,21 @@ internal static class EchoCommands
         var modes = new EchoModeOptions("Plain RFC 862 echo: no commands at all");
         var framed = new FramedServerOptions();
         var chunk = OptionFactory.Int("--chunk-size", "Read from each client in portions of at most this many bytes", 1024, 1, 16 * 1024 * 1024, "bytes");
+        var engine = OptionFactory.Choice(
+            "--engine", "What drives the connections: epoll (Parley's own loops, Linux on x86-64 or Arm64), sockets (the runtime's), "
+            + "or auto: epoll where it works, else sockets. TLS connections always use sockets", "auto", "auto", "epoll", "sockets");
         server.AddTo(command);
         modes.AddTo(command);
         framed.AddTo(command);
         command.Add(chunk);
+        command.Add(engine);
+        command.Validators.Add(result =>
+        {
+            if (result.Typed(engine) is { } typed && typed.Equals("epoll", StringComparison.OrdinalIgnoreCase) && !Tcp.TcpServer.EpollSupported)
+            {
+                result.AddError("--engine epoll needs Linux on x86-64 or Arm64; use --engine sockets (or auto) here");
+            }
+        });
         var udp = new UdpEchoServe();
         udp.AddTo(command);
         command.SetAction(result =>
@@ -31,6 +42,7 @@ internal static class EchoCommands
             }
 
             var options = server.Read(result, console);
+            options.Engine = result.GetValue(engine) == "sockets" || !Tcp.TcpServer.EpollSupported ? Tcp.TcpEngine.Sockets : Tcp.TcpEngine.Epoll;
             var echo = new EchoOptions
             {
                 ChunkSize = result.GetValue(chunk),

@@ -417,6 +417,46 @@ public sealed class EchoProcessTests
         Assert.Equal($"parley: port {port} is in use on 127.0.0.1", ErrorLine(server));
     }
 
+    [Theory]
+    [InlineData(new string[0], "engine epoll")]
+    [InlineData(new[] { "--engine", "sockets" }, "engine sockets")]
+    public async Task The_start_line_names_the_engine_and_either_engine_echoes_and_half_closes(string[] options, string engine)
+    {
+        var ct = TestTimeout.Token();
+        var (server, port) = await EchoServerProcess.StartAsync(ct, options);
+        await using var _ = server;
+        await server.WaitForAsync(new Regex(Regex.Escape(engine + ",")), ct, standardError: true);
+
+        using var client = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await client.ConnectAsync(IPAddress.Loopback, port, ct);
+        var data = new byte[1_000_000];
+        new Random(21).NextBytes(data);
+        await client.SendAsync(data, ct);
+        client.Shutdown(SocketShutdown.Send);
+        using var echoed = new MemoryStream();
+        var buffer = new byte[65536];
+        int read;
+        while ((read = await client.ReceiveAsync(buffer, ct)) > 0)
+        {
+            echoed.Write(buffer, 0, read);
+        }
+
+        Assert.Equal(data, echoed.ToArray());
+        await server.WaitForAsync(new Regex("disconnected: closed by the client"), ct, standardError: true);
+    }
+
+    [Fact]
+    public async Task An_unknown_engine_is_one_line_and_exit_code_2()
+    {
+        var ct = TestTimeout.Token();
+        var (exit, server) = await ParleyProcess.RunAsync("", ct, "serve", "echo", "--no-prompt", "--engine", "iocp");
+        await using var _ = server;
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--engine: 'iocp' is not one of auto, epoll, sockets", ErrorLine(server), StringComparison.Ordinal);
+        AssertNoStackTrace(server.StandardError);
+    }
+
     internal static string ErrorLine(ParleyProcess process) =>
         process.StandardError.Split('\n').First(l => l.StartsWith("parley:", StringComparison.Ordinal));
 

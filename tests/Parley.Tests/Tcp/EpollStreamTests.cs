@@ -1,0 +1,221 @@
+using System.Net;
+using System.Net.Sockets;
+using Parley.Echo;
+using Parley.Epoll;
+using Parley.Tcp;
+using Parley.Tests.Support;
+
+namespace Parley.Tests.Tcp;
+
+/// <summary>
+/// The epoll engine's stream on real loopback sockets: the cases the echo tests (run on both engines) do not reach:
+/// a write that waits for a peer that does not read, cancellation, aborts, resets, the end of the stream arriving with
+/// the data, and registrations freed.
+/// </summary>
+public sealed class EpollStreamTests
+{
+    private sealed class Pair : IDisposable
+    {
+        public required Socket Client { get; init; }
+
+        public required Socket Server { get; init; }
+
+        public required EpollStream Stream { get; init; }
+
+        public required CancellationTokenSource Owner { get; init; }
+
+        public void Dispose()
+        {
+            Stream.Dispose();
+            Server.Dispose();
+            Client.Dispose();
+            Owner.Dispose();
+        }
+    }
+
+    private static async Task<Pair> ConnectAsync(CancellationToken ct, Func<Socket, Task>? beforeAttach = null, EpollLoop? loop = null)
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen();
+        var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        await client.ConnectAsync(listener.LocalEndPoint!, ct);
+        var server = await listener.AcceptAsync(ct);
+        if (beforeAttach is not null)
+        {
+            await beforeAttach(client);
+        }
+
+        var owner = new CancellationTokenSource();
+        return new Pair { Client = client, Server = server, Stream = new EpollStream(server, loop ?? EpollEngine.NextLoop(), owner.Token), Owner = owner };
+    }
+
+    private static async Task<byte[]> ReadAllAsync(Socket socket, int count, CancellationToken ct)
+    {
+        var data = new byte[count];
+        var at = 0;
+        while (at < count)
+        {
+            var read = await socket.ReceiveAsync(data.AsMemory(at), ct);
+            Assert.NotEqual(0, read);
+            at += read;
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public async Task A_write_to_a_peer_that_does_not_read_waits_and_finishes_intact_once_the_peer_reads()
+    {
+        var ct = TestTimeout.Token();
+        using var pair = await ConnectAsync(ct);
+        var data = new byte[16 * 1024 * 1024];
+        new Random(7).NextBytes(data);
+
+        var write = pair.Stream.WriteAsync(data, ct).AsTask();
+        // Far more than both sockets' buffers hold: the write must be waiting for the peer.
+        Assert.False(write.IsCompleted);
+
+        var received = await ReadAllAsync(pair.Client, data.Length, ct);
+        await write.WaitAsync(ct);
+        Assert.Equal(data, received);
+    }
+
+    [Fact]
+    public async Task A_waiting_read_ends_when_its_token_is_cancelled_and_the_next_read_still_gets_the_data()
+    {
+        var ct = TestTimeout.Token();
+        using var pair = await ConnectAsync(ct);
+        using var cancel = new CancellationTokenSource();
+        var buffer = new byte[64];
+
+        var read = pair.Stream.ReadAsync(buffer, cancel.Token).AsTask();
+        Assert.False(read.IsCompleted);
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => read.WaitAsync(ct));
+
+        await pair.Client.SendAsync("after"u8.ToArray(), ct);
+        var count = await pair.Stream.ReadAsync(buffer, ct).AsTask().WaitAsync(ct);
+        Assert.Equal("after"u8.ToArray(), buffer[..count]);
+    }
+
+    [Fact]
+    public async Task The_owner_cancelling_ends_a_wait_for_data_without_a_registration_on_its_token()
+    {
+        var ct = TestTimeout.Token();
+        using var pair = await ConnectAsync(ct);
+
+        var wait = pair.Stream.ReadAsync(Memory<byte>.Empty, pair.Owner.Token).AsTask();
+        Assert.False(wait.IsCompleted);
+        await pair.Owner.CancelAsync();
+        pair.Stream.OwnerCancelled();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => wait.WaitAsync(ct));
+    }
+
+    [Fact]
+    public async Task An_abort_fails_a_waiting_read_and_a_waiting_write_and_every_later_call()
+    {
+        var ct = TestTimeout.Token();
+        using var pair = await ConnectAsync(ct);
+        var read = pair.Stream.ReadAsync(new byte[64], ct).AsTask();
+        var write = pair.Stream.WriteAsync(new byte[16 * 1024 * 1024], ct).AsTask();
+        Assert.False(read.IsCompleted);
+        Assert.False(write.IsCompleted);
+
+        pair.Stream.Abort();
+
+        var readError = await Assert.ThrowsAsync<IOException>(() => read.WaitAsync(ct));
+        var writeError = await Assert.ThrowsAsync<IOException>(() => write.WaitAsync(ct));
+        Assert.Equal(SocketError.OperationAborted, SocketErrors.Code(readError));
+        Assert.Equal(SocketError.OperationAborted, SocketErrors.Code(writeError));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => pair.Stream.ReadAsync(new byte[1], ct).AsTask());
+    }
+
+    [Fact]
+    public async Task A_peer_that_resets_fails_the_waiting_read_as_a_disconnect()
+    {
+        var ct = TestTimeout.Token();
+        using var pair = await ConnectAsync(ct);
+        var read = pair.Stream.ReadAsync(new byte[64], ct).AsTask();
+        Assert.False(read.IsCompleted);
+
+        pair.Client.LingerState = new LingerOption(true, 0);
+        pair.Client.Close();
+
+        var error = await Assert.ThrowsAsync<IOException>(() => read.WaitAsync(ct));
+        Assert.True(SocketErrors.IsDisconnect(error));
+    }
+
+    [Fact]
+    public async Task Data_and_the_end_of_the_stream_that_came_before_the_first_read_are_both_seen()
+    {
+        var ct = TestTimeout.Token();
+        using var pair = await ConnectAsync(ct, async client =>
+        {
+            await client.SendAsync("last words"u8.ToArray(), ct);
+            client.Shutdown(SocketShutdown.Send);
+        });
+        var buffer = new byte[64];
+
+        await pair.Stream.ReadAsync(Memory<byte>.Empty, ct).AsTask().WaitAsync(ct);
+        var count = await pair.Stream.ReadAsync(buffer, ct).AsTask().WaitAsync(ct);
+        Assert.Equal("last words"u8.ToArray(), buffer[..count]);
+        // The end of the stream was announced with the data, before the read that emptied the socket: the wait for
+        // more must not wait for an edge that has passed.
+        await pair.Stream.ReadAsync(Memory<byte>.Empty, ct).AsTask().WaitAsync(ct);
+        Assert.Equal(0, await pair.Stream.ReadAsync(buffer, ct).AsTask().WaitAsync(ct));
+    }
+
+    [Fact]
+    public async Task Five_hundred_clients_at_once_each_get_their_own_bytes_back()
+    {
+        var ct = TestTimeout.Token();
+        await using var server = LoopbackServer.Start(
+            logs => new EchoHandler(new EchoOptions { Mode = EchoMode.Raw }, logs), options => options.Engine = TcpEngine.Epoll);
+
+        await Parallel.ForEachAsync(Enumerable.Range(0, 500), new ParallelOptions { MaxDegreeOfParallelism = 500, CancellationToken = ct },
+            async (i, token) =>
+            {
+                using var client = await server.ConnectAsync(cancellationToken: token);
+                for (var round = 0; round < 20; round++)
+                {
+                    var message = BitConverter.GetBytes((i * 1000) + round);
+                    await client.SendAsync(message, token);
+                    Assert.Equal(message, await ReadAllAsync(client, message.Length, token));
+                }
+            });
+    }
+
+    [Fact]
+    public async Task A_disposed_stream_leaves_its_loop_and_its_place_is_used_again()
+    {
+        var ct = TestTimeout.Token();
+        var loop = new EpollLoop(99);
+        var first = new List<Pair>();
+        for (var i = 0; i < 50; i++)
+        {
+            first.Add(await ConnectAsync(ct, loop: loop));
+        }
+
+        Assert.Equal(50, loop.Count);
+        // Half closed by the socket first (as an abort does), half by the stream first (as a normal close does).
+        foreach (var pair in first)
+        {
+            if (first.IndexOf(pair) % 2 == 0)
+            {
+                pair.Server.Dispose();
+            }
+
+            pair.Dispose();
+        }
+
+        Assert.Equal(0, loop.Count);
+        using var again = await ConnectAsync(ct, loop: loop);
+        Assert.Equal(1, loop.Count);
+        await again.Client.SendAsync("still served"u8.ToArray(), ct);
+        var buffer = new byte[64];
+        var count = await again.Stream.ReadAsync(buffer, ct).AsTask().WaitAsync(ct);
+        Assert.Equal("still served"u8.ToArray(), buffer[..count]);
+    }
+}
