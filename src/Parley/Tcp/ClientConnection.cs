@@ -1,12 +1,15 @@
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
+using Parley.Epoll;
 
 namespace Parley.Tcp;
 
 /// <summary>A client's connection to a server: the socket, the stream to talk over, and where it leads.</summary>
 public sealed class ClientConnection : IAsyncDisposable
 {
+    private CancellationTokenRegistration _owner;
+
     internal ClientConnection(Socket socket, string host, int port)
     {
         Socket = socket;
@@ -45,9 +48,27 @@ public sealed class ClientConnection : IAsyncDisposable
         Socket.Shutdown(SocketShutdown.Send);
     }
 
+    /// <summary>
+    /// Moves a plain (not TLS) connection onto Parley's epoll engine where it works (Linux on x86-64 or Arm64),
+    /// with <paramref name="owner"/> ending any read or write when cancelled (registered once, not per call);
+    /// elsewhere nothing changes. For a client that only waits on the network, such as the load generator.
+    /// </summary>
+    internal void UseEpollEngine(CancellationToken owner)
+    {
+        if (!EpollEngine.IsSupported || Stream is not NetworkStream)
+        {
+            return;
+        }
+
+        var stream = new EpollStream(Socket, EpollEngine.NextLoop(), owner);
+        Stream = stream;
+        _owner = owner.UnsafeRegister(static s => ((EpollStream)s!).OwnerCancelled(), stream);
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        _owner.Dispose();
         try
         {
             await Stream.DisposeAsync().ConfigureAwait(false);

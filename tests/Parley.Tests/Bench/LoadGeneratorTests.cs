@@ -110,6 +110,20 @@ public sealed class LoadGeneratorTests
     }
 
     [Fact]
+    public async Task A_server_that_sends_more_than_it_was_sent_in_ping_pong_is_caught_on_that_connection()
+    {
+        var ct = TestTimeout.Token();
+        await using var server = FakeEchoServer.Start(duplicateAt: 1000);
+        var options = Options(server.Port, connections: 2);
+        options.DrainTimeout = TimeSpan.FromMilliseconds(300);
+
+        var result = await new LoadGenerator(options).RunAsync(ct);
+
+        Assert.False(result.Ok);
+        Assert.Equal(2, result.Problems.Count(p => p.Contains("the server sent more than it was sent", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Length_framing_against_the_framed_echo_server_verifies_every_message()
     {
         var ct = TestTimeout.Token();

@@ -20,9 +20,10 @@ internal sealed class FakeEchoServer : IAsyncDisposable
     private long _corrupted;
     private long _dropped;
 
-    private FakeEchoServer(int corruptEvery, int dropEvery, long dropAt, bool neverRead)
+    private FakeEchoServer(int corruptEvery, int dropEvery, long dropAt, bool neverRead, long duplicateAt = 0)
     {
         CorruptEvery = corruptEvery;
+        DuplicateAt = duplicateAt;
         DropEvery = dropEvery;
         DropAt = dropAt;
         NeverRead = neverRead;
@@ -54,8 +55,11 @@ internal sealed class FakeEchoServer : IAsyncDisposable
     /// <param name="dropEvery">Leave out every Nth byte (0: never).</param>
     /// <param name="dropAt">Leave out the byte at this position of each connection (0: none).</param>
     /// <param name="neverRead">Accept and never read: a server whose client can only fill the buffers.</param>
-    public static FakeEchoServer Start(int corruptEvery = 0, int dropEvery = 0, long dropAt = 0, bool neverRead = false) =>
-        new(corruptEvery, dropEvery, dropAt, neverRead);
+    /// <param name="duplicateAt">Send the byte at this position (counting from 1 on each connection) twice (0: never).</param>
+    public static FakeEchoServer Start(int corruptEvery = 0, int dropEvery = 0, long dropAt = 0, bool neverRead = false, long duplicateAt = 0) =>
+        new(corruptEvery, dropEvery, dropAt, neverRead, duplicateAt);
+
+    private long DuplicateAt { get; }
 
     public async ValueTask DisposeAsync()
     {
@@ -97,7 +101,7 @@ internal sealed class FakeEchoServer : IAsyncDisposable
     {
         using var _ = socket;
         var buffer = new byte[8192];
-        var output = new byte[8192];
+        var output = new byte[8193];
         long position = 0;
         try
         {
@@ -134,6 +138,10 @@ internal sealed class FakeEchoServer : IAsyncDisposable
                     }
 
                     output[count++] = b;
+                    if (position == DuplicateAt)
+                    {
+                        output[count++] = b;
+                    }
                 }
 
                 for (var sent = 0; sent < count;)
