@@ -1,5 +1,6 @@
 using System.Buffers;
 using Microsoft.Extensions.Logging;
+using Parley.Epoll;
 using Parley.Framing;
 using Parley.Shared;
 using Parley.Tcp;
@@ -175,7 +176,7 @@ public sealed partial class EchoHandler
                 if (withoutWaiting >= YieldAfter)
                 {
                     withoutWaiting = 0;
-                    await Task.Yield();
+                    await default(EpollYield);
                 }
             }
         }

@@ -12,7 +12,12 @@ internal sealed unsafe class EpollLoop
     private const int MaxEvents = 256;
     private const uint Interest = EpollNative.EpollIn | EpollNative.EpollOut | EpollNative.EpollRdHup | EpollNative.EpollEt;
 
+    [ThreadStatic]
+    private static EpollLoop? t_current;
+
     private readonly int _epoll;
+    // Continuations that yielded on this loop's thread (EpollYield); only this thread touches the queue.
+    private readonly Queue<Action> _deferred = new();
     private readonly Lock _gate = new();
     private readonly Stack<int> _free = new();
     private volatile EpollStream?[] _streams = new EpollStream?[64];
@@ -100,6 +105,21 @@ internal sealed unsafe class EpollLoop
         Release(key);
     }
 
+    /// <summary>
+    /// Runs <paramref name="continuation"/> on this thread's loop after the events it has collected; false when the
+    /// calling thread is no loop's.
+    /// </summary>
+    public static bool TryDefer(Action continuation)
+    {
+        if (t_current is not { } loop)
+        {
+            return false;
+        }
+
+        loop._deferred.Enqueue(continuation);
+        return true;
+    }
+
     private void Release(ulong key)
     {
         var slot = (int)(uint)key;
@@ -118,9 +138,11 @@ internal sealed unsafe class EpollLoop
         var size = EpollNative.EventSize;
         var offset = EpollNative.DataOffset;
         var events = (byte*)NativeMemory.Alloc((nuint)(MaxEvents * size));
+        t_current = this;
         while (true)
         {
-            var count = EpollNative.EpollWait(_epoll, events, MaxEvents, -1);
+            // With yielded work waiting, only look for events (their owners go first), do not wait for them.
+            var count = EpollNative.EpollWait(_epoll, events, MaxEvents, _deferred.Count > 0 ? 0 : -1);
             if (count < 0)
             {
                 // EINTR (a signal, a debugger): wait again. Nothing else can fail on a valid epoll descriptor.
@@ -138,6 +160,12 @@ internal sealed unsafe class EpollLoop
                 {
                     stream.OnReady(flags);
                 }
+            }
+
+            // Those that yielded before this round, in turn; those that yield again wait for the next.
+            for (var n = _deferred.Count; n > 0; n--)
+            {
+                _deferred.Dequeue()();
             }
         }
     }

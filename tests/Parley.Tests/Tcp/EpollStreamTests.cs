@@ -188,6 +188,54 @@ public sealed class EpollStreamTests
     }
 
     [Fact]
+    public async Task Clients_streaming_without_pause_do_not_starve_a_client_that_talks_in_turns()
+    {
+        var ct = TestTimeout.Token();
+        await using var server = LoopbackServer.Start(
+            logs => new EchoHandler(new EchoOptions { Mode = EchoMode.Raw, ChunkSize = 65536 }, logs), options => options.Engine = TcpEngine.Epoll);
+        using var streaming = new CancellationTokenSource();
+        var streams = new List<Task>();
+        var streamers = new List<Socket>();
+        for (var i = 0; i < 4; i++)
+        {
+            // Every loop gets some: connections go to the loops in turn.
+            var socket = await server.ConnectAsync(cancellationToken: ct);
+            streamers.Add(socket);
+            var chunk = new byte[65536];
+            streams.Add(Task.Run(async () =>
+            {
+                while (!streaming.IsCancellationRequested)
+                {
+                    await socket.SendAsync(chunk, CancellationToken.None);
+                }
+            }, CancellationToken.None));
+            streams.Add(Task.Run(async () =>
+            {
+                var sink = new byte[65536];
+                while (await socket.ReceiveAsync(sink, CancellationToken.None) > 0)
+                {
+                }
+            }, CancellationToken.None));
+        }
+
+        using var talker = await server.ConnectAsync(cancellationToken: ct);
+        for (var round = 0; round < 50; round++)
+        {
+            var message = BitConverter.GetBytes(round);
+            await talker.SendAsync(message, ct);
+            Assert.Equal(message, await ReadAllAsync(talker, message.Length, ct));
+        }
+
+        await streaming.CancelAsync();
+        foreach (var socket in streamers)
+        {
+            socket.Dispose();
+        }
+
+        await Task.WhenAll(streams.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default))).WaitAsync(ct);
+    }
+
+    [Fact]
     public async Task A_disposed_stream_leaves_its_loop_and_its_place_is_used_again()
     {
         var ct = TestTimeout.Token();
