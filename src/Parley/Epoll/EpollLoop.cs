@@ -13,7 +13,7 @@ internal sealed unsafe class EpollLoop
     private const uint Interest = EpollNative.EpollIn | EpollNative.EpollOut | EpollNative.EpollRdHup | EpollNative.EpollEt;
 
     [ThreadStatic]
-    private static EpollLoop? t_current;
+    private static EpollLoop? _current;
 
     private readonly int _epoll;
     // Continuations that yielded on this loop's thread (EpollYield); only this thread touches the queue.
@@ -111,7 +111,7 @@ internal sealed unsafe class EpollLoop
     /// </summary>
     public static bool TryDefer(Action continuation)
     {
-        if (t_current is not { } loop)
+        if (_current is not { } loop)
         {
             return false;
         }
@@ -138,7 +138,7 @@ internal sealed unsafe class EpollLoop
         var size = EpollNative.EventSize;
         var offset = EpollNative.DataOffset;
         var events = (byte*)NativeMemory.Alloc((nuint)(MaxEvents * size));
-        t_current = this;
+        _current = this;
         while (true)
         {
             // With yielded work waiting, only look for events (their owners go first), do not wait for them.
