@@ -22,6 +22,9 @@ internal sealed class FrameReader(int maxMessageBytes, int readSize = FrameReade
     private int _end;
     private int _reserved; // bytes of the budget held: the length of a buffer grown past the read size
 
+    /// <summary>The room a read gets at least, and the size of a new buffer; a change applies from the next read on.</summary>
+    public int ReadSize { get; set; } = readSize;
+
     /// <summary>The largest payload accepted, in bytes; a change applies from the next header on.</summary>
     public int MaxMessageBytes { get; set; } = maxMessageBytes;
 
@@ -50,14 +53,14 @@ internal sealed class FrameReader(int maxMessageBytes, int readSize = FrameReade
         var buffered = Buffered;
         if (_buffer.Length == 0)
         {
-            _buffer = ArrayPool<byte>.Shared.Rent(readSize);
+            _buffer = ArrayPool<byte>.Shared.Rent(ReadSize);
         }
 
         // The codec has already refused any length over the maximum, so this fits in a long without overflow worries.
         var needed = LengthPrefixCodec.HeaderLength + DeclaredLength;
-        if (needed > _buffer.Length && _buffer.Length - buffered < readSize)
+        if (needed > _buffer.Length && _buffer.Length - buffered < ReadSize)
         {
-            var size = (int)Math.Min(needed, Math.Max(_buffer.Length * 2L, buffered + (long)readSize));
+            var size = (int)Math.Min(needed, Math.Max(_buffer.Length * 2L, buffered + (long)ReadSize));
             var larger = ArrayPool<byte>.Shared.Rent(size);
             if (budget is not null && !budget.TryReserve(larger.Length - _reserved))
             {
@@ -74,8 +77,10 @@ internal sealed class FrameReader(int maxMessageBytes, int readSize = FrameReade
             _start = 0;
             _end = buffered;
         }
-        else if (_start > 0 && _buffer.Length - _end < Math.Min(readSize, needed - buffered))
+        else if (_start > 0 && _buffer.Length - _end < ReadSize)
         {
+            // What is left of the buffer would make a short read: move the frame still arriving to the front. It is
+            // less than one frame, and each byte moves at most once, so reads of small frames stay a full size.
             _buffer.AsSpan(_start, buffered).CopyTo(_buffer);
             _start = 0;
             _end = buffered;

@@ -76,7 +76,8 @@ public static class TcpConnector
                 continue;
             }
 
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            var socket = options.NewSocket(address.AddressFamily);
+            socket.NoDelay = true;
             try
             {
                 if (options.LocalAddress is { } local)
