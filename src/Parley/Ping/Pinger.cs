@@ -27,15 +27,10 @@ public sealed class Pinger
     /// <summary>Creates a pinger of <paramref name="host"/> on <paramref name="port"/>.</summary>
     public Pinger(string host, int port, PingOptions options, ILogger? logger = null, TimeProvider? timeProvider = null)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(host);
-        ArgumentOutOfRangeException.ThrowIfLessThan(port, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, IPEndPoint.MaxPort);
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentOutOfRangeException.ThrowIfNegative(options.Count);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.Interval, TimeSpan.Zero);
+        PingSettings.Check(host, port, options.Count, options.Interval, options.ReplyTimeout);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Size, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Size, PingOptions.MaxSize);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.ReplyTimeout, TimeSpan.Zero);
         _host = host;
         _port = port;
         _options = options;
@@ -109,18 +104,10 @@ public sealed class Pinger
             interrupted = true;
         }
 
-        var statistics = PingStatistics.Of(probes);
+        var report = PingReport.Of(_host, _port, addresses, probes, _time.GetElapsedTime(started), interrupted);
+        var statistics = report.Statistics;
         PingLog.PingFinished(_logger, Target, interrupted ? "interrupted" : "done", statistics.Sent, statistics.Answered, statistics.Lost);
-        return new PingReport
-        {
-            Host = _host,
-            Port = _port,
-            Addresses = addresses,
-            Probes = probes,
-            Statistics = statistics,
-            Elapsed = _time.GetElapsedTime(started),
-            Interrupted = interrupted,
-        };
+        return report;
     }
 
     /// <summary>One probe: connect to the first of <paramref name="addresses"/> that answers, then one echo.</summary>
@@ -323,13 +310,7 @@ public sealed class Pinger
             EchoMode.Framed => "framed",
             _ => "line",
         };
-        var count = _options.Count switch
-        {
-            0 => "until stopped",
-            1 => "1 probe",
-            var n => string.Create(CultureInfo.InvariantCulture, $"{n} probes"),
-        };
-        return $"{_options.Size}-byte {mode} probes, {count}, {Durations.Format(_options.Interval)} apart, "
+        return $"{_options.Size}-byte {mode} probes, {PingSettings.DescribeCount(_options.Count)}, {Durations.Format(_options.Interval)} apart, "
             + $"connect timeout {Durations.Format(_options.Connect.Timeout)}, reply timeout {Durations.Format(_options.ReplyTimeout)}";
     }
 }

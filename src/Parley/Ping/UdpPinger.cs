@@ -30,15 +30,10 @@ public sealed class UdpPinger
     /// <summary>Creates a pinger of <paramref name="host"/> on <paramref name="port"/>.</summary>
     public UdpPinger(string host, int port, UdpPingOptions options, ILogger? logger = null, TimeProvider? timeProvider = null)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(host);
-        ArgumentOutOfRangeException.ThrowIfLessThan(port, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, IPEndPoint.MaxPort);
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentOutOfRangeException.ThrowIfNegative(options.Count);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.Interval, TimeSpan.Zero);
+        PingSettings.Check(host, port, options.Count, options.Interval, options.ReplyTimeout);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Size, UdpPingOptions.MinSize);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Size, UdpPingOptions.MaxSize);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.ReplyTimeout, TimeSpan.Zero);
         _host = host;
         _port = port;
         _options = options;
@@ -375,12 +370,6 @@ public sealed class UdpPinger
 
     private string DescribeSettings()
     {
-        var count = _options.Count switch
-        {
-            0 => "until stopped",
-            1 => "1 probe",
-            var n => string.Create(CultureInfo.InvariantCulture, $"{n} probes"),
-        };
-        return $"{_options.Size}-byte datagrams, {count}, {Durations.Format(_options.Interval)} apart, reply timeout {Durations.Format(_options.ReplyTimeout)}";
+        return $"{_options.Size}-byte datagrams, {PingSettings.DescribeCount(_options.Count)}, {Durations.Format(_options.Interval)} apart, reply timeout {Durations.Format(_options.ReplyTimeout)}";
     }
 }
