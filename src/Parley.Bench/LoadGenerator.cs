@@ -3,6 +3,7 @@ using HdrHistogram;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Parley.Framing;
+using Parley.Net;
 using Parley.Tcp;
 
 namespace Parley.Bench;
@@ -98,7 +99,7 @@ public sealed class LoadGenerator
             throw new InvalidOperationException("A load generator runs once.");
         }
 
-        var target = TcpConnector.HostPort(Options.Host, Options.Port);
+        var target = HostPort.Format(Options.Host, Options.Port);
         var connections = await ConnectAllAsync(target, cancellationToken).ConfigureAwait(false);
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Task[] loops = [];

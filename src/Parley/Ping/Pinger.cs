@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Parley.Echo;
+using Parley.Net;
 using Parley.Shared;
 using Parley.Tcp;
 
@@ -39,7 +40,7 @@ public sealed class Pinger
     }
 
     /// <summary>The host and port as a user types them: <c>host:9000</c>, <c>[::1]:9000</c>.</summary>
-    public string Target => TcpConnector.HostPort(_host, _port);
+    public string Target => HostPort.Format(_host, _port);
 
     /// <summary>
     /// Resolves the host, then sends the probes, one at a time, <see cref="PingOptions.Interval"/> apart. Cancelling
@@ -121,7 +122,7 @@ public sealed class Pinger
         CancellationToken cancellationToken)
     {
         var payload = PingPayload.Create(sequence, _options.Size, _options.Mode);
-        var target = TcpConnector.HostPort(host, port);
+        var target = HostPort.Format(host, port);
         // One address at a time, in the resolver's order, so that the connect time is that of the address reached,
         // and the probe can say which addresses it passed over, and why.
         var failures = new List<(IPEndPoint EndPoint, string Reason, ConnectException Error)>();
@@ -204,7 +205,7 @@ public sealed class Pinger
     private async Task<ProbeResult> EchoAsync(int sequence, ClientConnection connection, byte[] payload, CancellationToken cancellationToken)
     {
         var endPoint = connection.RemoteEndPoint;
-        var at = TcpConnector.HostPort(endPoint.Address.ToString(), endPoint.Port);
+        var at = HostPort.Format(endPoint.Address.ToString(), endPoint.Port);
         using var timeout = new CancellationTokenSource(_options.ReplyTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var received = 0;

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Parley.Net;
 using Parley.Shared;
 using Parley.Tcp;
 
@@ -42,7 +43,7 @@ public sealed class UdpPinger
     }
 
     /// <summary>The host and port as a user types them: <c>host:9000</c>, <c>[::1]:9000</c>.</summary>
-    public string Target => TcpConnector.HostPort(_host, _port);
+    public string Target => HostPort.Format(_host, _port);
 
     /// <summary>
     /// Resolves the host, then sends the probes and waits for the last one's reply or timeout. Cancelling
