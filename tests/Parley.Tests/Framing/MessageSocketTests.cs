@@ -94,22 +94,6 @@ public sealed class MessageSocketTests
         peer.Dispose();
     }
 
-    [Fact]
-    public async Task A_frame_over_the_maximum_is_refused_by_the_bytes_receive_too()
-    {
-        var ct = TestTimeout.Token();
-        var (client, peer, listener) = await PairAsync(ct);
-        using var _ = listener;
-        using var __ = peer;
-        using var ___ = client;
-        client.MaxMessageBytes = 100;
-
-        await peer.SendAsync(new byte[] { 0, 0, 0, 101, 1, 2, 3 }, SocketFlags.None, ct);
-
-        var e = await Assert.ThrowsAsync<MessageProtocolException>(async () => await client.ReceiveFrameAsync(ct));
-        Assert.Equal("message too large: the header declares 101 bytes, the limit is 100", e.Message);
-    }
-
     [Theory]
     [InlineData(new byte[] { 0, 0 }, MessageProtocolError.TruncatedHeader, "stream ended inside a message header: 2 of 4 header bytes received")]
     [InlineData(new byte[] { 0, 0, 0, 10, 0x61, 0x62, 0x63 }, MessageProtocolError.TruncatedPayload, "stream ended inside a message: 3 of 10 declared bytes received")]
