@@ -1,11 +1,14 @@
 using System.Diagnostics;
+using Parley.Framing;
 using Parley.Tcp;
 
 namespace Parley.Bench;
 
 /// <summary>
 /// One connection of the load generator: sends its messages, reads the echo, checks every byte of it, and counts.
-/// Counters are written by this connection's own loops and read by the generator at any time.
+/// Counters are written by this connection's own loops and read by the generator at any time. With length framing
+/// the echo is read as whole frames through <see cref="MessageSocket"/>: a frame is counted once all of it is back,
+/// and a header over the message size ends the connection with the codec's own words.
 /// </summary>
 internal sealed class BenchConnection
 {
@@ -13,11 +16,13 @@ internal sealed class BenchConnection
     private readonly ClientConnection _connection;
     private readonly BenchMessages _sender;
     private readonly EchoVerifier _verifier;
+    private readonly MessageSocket? _frames;
     private long _bytesSent;
     private long _bytesReceived;
     private long _messagesSent;
     private long _messagesEchoed;
     private long _mismatched;
+    private long _unpublished; // received and checked by the reader, not yet added to _bytesReceived
     private int _writerDone;
     private string? _failure;
 
@@ -29,6 +34,14 @@ internal sealed class BenchConnection
         var options = run.Options;
         _sender = new BenchMessages(options.Framing, options.MessageSize, index);
         _verifier = new EchoVerifier(new BenchMessages(options.Framing, options.MessageSize, index));
+        if (options.Framing == BenchFraming.Length)
+        {
+            _frames = (MessageSocket)connection.Socket;
+
+            // The echo of a message is exactly as long as the message: a longer header is a broken echo, at once.
+            _frames.MaxMessageBytes = options.MessageSize;
+            _frames.ReadSize = options.Mode == BenchMode.Stream ? options.ReadChunkSize : _sender.WireLength;
+        }
     }
 
     public int Index { get; }
@@ -50,8 +63,13 @@ internal sealed class BenchConnection
 
     public Task RunAsync(CancellationToken abort)
     {
-        // The generator must outrun the servers it measures: on Linux its connections run on the epoll engine too.
-        _connection.UseEpollEngine(abort);
+        // The generator must outrun the servers it measures: on Linux its connections run on the epoll engine too
+        // (framed ones read through their MessageSocket, the one frame reader).
+        if (_frames is null)
+        {
+            _connection.UseEpollEngine(abort);
+        }
+
         return RunModeAsync(abort);
     }
 
@@ -80,7 +98,7 @@ internal sealed class BenchConnection
 
     private async Task PingPongAsync(CancellationToken abort)
     {
-        var buffer = new byte[_sender.WireLength + 1];
+        var buffer = _frames is null ? new byte[_sender.WireLength + 1] : [];
         while (_run.Phase < BenchPhase.Draining && await RoundTripAsync(buffer, abort).ConfigureAwait(false))
         {
         }
@@ -90,7 +108,7 @@ internal sealed class BenchConnection
     {
         // Hold the connection silent until the generator says the time is up, then prove it still echoes.
         await _run.WaitForPhaseAsync(BenchPhase.Draining, abort).ConfigureAwait(false);
-        await RoundTripAsync(new byte[_sender.WireLength + 1], abort).ConfigureAwait(false);
+        await RoundTripAsync(_frames is null ? new byte[_sender.WireLength + 1] : [], abort).ConfigureAwait(false);
     }
 
     /// <summary>Sends one message and waits for all of its echo; false when the connection is done for.</summary>
@@ -105,33 +123,47 @@ internal sealed class BenchConnection
             await stream.WriteAsync(message, abort).ConfigureAwait(false);
             Interlocked.Add(ref _bytesSent, message.Length);
             Interlocked.Increment(ref _messagesSent);
-            // Wait for the echo before reading it: on the epoll engine that costs no system call, and the read then
-            // finds the data. Each read asks for one byte more than is owed, so that it empties the socket (the engine
-            // then knows the next wait needs no system call either) and a server that sends more than it was sent is
-            // caught.
-            await stream.ReadAsync(Memory<byte>.Empty, abort).ConfigureAwait(false);
-            while (got < message.Length)
+            long elapsed;
+            if (_frames is not null)
             {
-                var n = await stream.ReadAsync(buffer.AsMemory(got, message.Length - got + 1), abort).ConfigureAwait(false);
-                if (n == 0)
+                if (await _frames.ReceiveFrameAsync(abort).ConfigureAwait(false) is not { } payload)
                 {
-                    Received(buffer.AsSpan(0, got));
-                    Fail($"the server closed the connection with {message.Length - got} bytes of a message still to echo");
+                    Fail($"the server closed the connection with {message.Length} bytes of a message still to echo");
                     return false;
                 }
 
-                got += n;
+                elapsed = Stopwatch.GetTimestamp() - start;
+                ReceivedFrame(payload.Span);
             }
-
-            if (got > message.Length)
+            else
             {
+                // Wait for the echo before reading it: on the epoll engine that costs no system call, and the read
+                // then finds the data. Each read asks for one byte more than is owed, so that it empties the socket
+                // (the engine then knows the next wait needs no system call either) and a server that sends more than
+                // it was sent is caught.
+                await stream.ReadAsync(Memory<byte>.Empty, abort).ConfigureAwait(false);
+                while (got < message.Length)
+                {
+                    var n = await stream.ReadAsync(buffer.AsMemory(got, message.Length - got + 1), abort).ConfigureAwait(false);
+                    if (n == 0)
+                    {
+                        Received(buffer.AsSpan(0, got));
+                        Fail($"the server closed the connection with {message.Length - got} bytes of a message still to echo");
+                        return false;
+                    }
+
+                    got += n;
+                }
+
+                elapsed = Stopwatch.GetTimestamp() - start;
                 Received(buffer.AsSpan(0, got));
-                Fail("the server sent more than it was sent");
-                return false;
+                if (got > message.Length)
+                {
+                    Fail("the server sent more than it was sent");
+                    return false;
+                }
             }
 
-            var elapsed = Stopwatch.GetTimestamp() - start;
-            Received(buffer.AsSpan(0, got));
             if (_run.Phase == BenchPhase.Measuring)
             {
                 _run.RecordLatency(elapsed);
@@ -155,6 +187,15 @@ internal sealed class BenchConnection
             Fail($"the connection was lost: {e.Message}");
             return false;
         }
+        catch (MessageProtocolException e)
+        {
+            Fail($"the echo broke the framing: {e.Message}");
+            return false;
+        }
+        finally
+        {
+            Publish();
+        }
     }
 
     private async Task StreamAsync(CancellationToken abort)
@@ -165,7 +206,9 @@ internal sealed class BenchConnection
         {
             await WriteUntilDrainAsync(abort).ConfigureAwait(false);
 
-            // Nothing more will come: a server that honours the half-close echoes the rest and closes.
+            // Nothing more will come: a server that honours the half-close echoes the rest and closes. The reader
+            // must know before the server can answer the half-close, or that close looks premature.
+            Interlocked.Exchange(ref _writerDone, 1);
             await _connection.ShutdownSendAsync().ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (abort.IsCancellationRequested)
@@ -206,19 +249,25 @@ internal sealed class BenchConnection
 
     private async Task ReadEchoesAsync(CancellationToken stop, CancellationToken abort)
     {
-        var stream = _connection.Stream;
-        var buffer = new byte[_run.Options.ReadChunkSize];
+        var buffer = _frames is null ? new byte[_run.Options.ReadChunkSize] : [];
         var withoutWaiting = 0;
         try
         {
             while (true)
             {
-                await YieldNowAndThenAsync(ref withoutWaiting).ConfigureAwait(false);
-                var read = stream.ReadAsync(buffer, stop);
-                withoutWaiting = read.IsCompleted ? withoutWaiting + 1 : 0;
-                var n = await read.ConfigureAwait(false);
-                if (n == 0)
+                // Count what came before asking the socket for more, and stop once everything is back (see StreamAsync).
+                Publish();
+                if (Volatile.Read(ref _writerDone) == 1 && BytesReceived >= BytesSent)
                 {
+                    return;
+                }
+
+                await YieldNowAndThenAsync(ref withoutWaiting).ConfigureAwait(false);
+                var read = ReadEchoAsync(buffer, stop);
+                withoutWaiting = read.IsCompleted ? withoutWaiting + 1 : 0;
+                if (!await read.ConfigureAwait(false))
+                {
+                    Publish();
                     var owed = BytesSent - BytesReceived;
                     if (owed > 0 || Volatile.Read(ref _writerDone) == 0)
                     {
@@ -227,16 +276,11 @@ internal sealed class BenchConnection
 
                     return;
                 }
-
-                Received(buffer.AsSpan(0, n));
-                if (Volatile.Read(ref _writerDone) == 1 && BytesReceived >= BytesSent)
-                {
-                    return;
-                }
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
+            Publish();
             if (abort.IsCancellationRequested && _run.DrainTimedOut && BytesReceived < BytesSent)
             {
                 Fail($"stalled: {BytesSent - BytesReceived} bytes were not echoed within the drain timeout");
@@ -246,6 +290,41 @@ internal sealed class BenchConnection
         {
             Fail($"the connection was lost: {e.Message}");
         }
+        catch (MessageProtocolException e)
+        {
+            Fail($"the echo broke the framing: {e.Message}");
+        }
+        finally
+        {
+            Publish();
+        }
+    }
+
+    /// <summary>
+    /// Reads what one read from the socket brings, checks it and keeps count of it (see <see cref="Publish"/>): a chunk
+    /// of lines, or every whole frame it completes. False when the server closed the connection.
+    /// </summary>
+    private async ValueTask<bool> ReadEchoAsync(byte[] buffer, CancellationToken stop)
+    {
+        if (_frames is null)
+        {
+            var n = await _connection.Stream.ReadAsync(buffer, stop).ConfigureAwait(false);
+            Received(buffer.AsSpan(0, n));
+            return n > 0;
+        }
+
+        if (await _frames.ReceiveFrameAsync(stop).ConfigureAwait(false) is not { } payload)
+        {
+            return false;
+        }
+
+        ReceivedFrame(payload.Span);
+        while (_frames.TryTakeFrame(out var next))
+        {
+            ReceivedFrame(next.Span);
+        }
+
+        return true;
     }
 
     private async Task FloodAsync(CancellationToken abort)
@@ -291,13 +370,29 @@ internal sealed class BenchConnection
 
     private void Received(ReadOnlySpan<byte> data)
     {
-        if (data.IsEmpty)
+        _verifier.Check(data);
+        _unpublished += data.Length;
+    }
+
+    private void ReceivedFrame(ReadOnlySpan<byte> payload)
+    {
+        _verifier.CheckFrame(payload);
+        _unpublished += LengthPrefixCodec.HeaderLength + payload.Length;
+    }
+
+    /// <summary>
+    /// Makes the bytes received and checked so far visible to the generator and the writer: once per read from the
+    /// socket, not once per frame, which would cost the reader a fence (and the writer its cache line) per message.
+    /// </summary>
+    private void Publish()
+    {
+        if (_unpublished == 0)
         {
             return;
         }
 
-        _verifier.Check(data);
-        Interlocked.Add(ref _bytesReceived, data.Length);
+        Interlocked.Add(ref _bytesReceived, _unpublished);
+        _unpublished = 0;
         Volatile.Write(ref _messagesEchoed, _verifier.Messages);
         Volatile.Write(ref _mismatched, _verifier.Mismatched);
     }

@@ -1,3 +1,6 @@
+using System.Buffers.Binary;
+using Parley.Framing;
+
 namespace Parley.Bench;
 
 /// <summary>
@@ -56,6 +59,18 @@ internal sealed class EchoVerifier(BenchMessages expected)
             _current = default;
             _position = 0;
         }
+    }
+
+    /// <summary>
+    /// Checks the next frame of a length-framed echo, as the bytes it came in: a header declaring the payload's length,
+    /// then the payload.
+    /// </summary>
+    public void CheckFrame(ReadOnlySpan<byte> payload)
+    {
+        Span<byte> header = stackalloc byte[LengthPrefixCodec.HeaderLength];
+        BinaryPrimitives.WriteUInt32BigEndian(header, (uint)payload.Length);
+        Check(header);
+        Check(payload);
     }
 
     private void CountDifferences(ReadOnlySpan<byte> got, ReadOnlySpan<byte> want)

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using HdrHistogram;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Parley.Framing;
+using Parley.Net;
 using Parley.Tcp;
 
 namespace Parley.Bench;
@@ -41,6 +43,11 @@ public sealed class LoadGenerator
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.Duration, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Warmup, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.DrainTimeout, TimeSpan.Zero);
+        if (options.Framing == BenchFraming.Length && options.Connect.Tls is not null)
+        {
+            throw new ArgumentException("Length framing is read with MessageSocket, over plain TCP only.", nameof(options));
+        }
+
         Options = options;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Parley.Bench");
     }
@@ -92,7 +99,7 @@ public sealed class LoadGenerator
             throw new InvalidOperationException("A load generator runs once.");
         }
 
-        var target = TcpConnector.HostPort(Options.Host, Options.Port);
+        var target = HostPort.Format(Options.Host, Options.Port);
         var connections = await ConnectAllAsync(target, cancellationToken).ConfigureAwait(false);
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Task[] loops = [];
@@ -148,10 +155,13 @@ public sealed class LoadGenerator
     {
         var count = Options.Connections;
         var opened = new BenchConnection?[count];
+        var connectOptions = Options.Framing == BenchFraming.Length
+            ? Options.Connect.WithSocket(static family => new MessageSocket(family))
+            : Options.Connect;
 
         // The first connection resolves the name and gives the clear error if the server cannot be reached; the
         // others go to the address it reached, without asking the resolver again.
-        var first = await TcpConnector.ConnectAsync(Options.Host, Options.Port, Options.Connect, _logger, cancellationToken)
+        var first = await TcpConnector.ConnectAsync(Options.Host, Options.Port, connectOptions, _logger, cancellationToken)
             .ConfigureAwait(false);
         opened[0] = new BenchConnection(this, 0, first);
         Interlocked.Increment(ref _open);
@@ -164,7 +174,7 @@ public sealed class LoadGenerator
                 CancellationToken = cancellationToken,
             }, async (i, ct) =>
             {
-                var connection = await TcpConnector.ConnectAsync(address, Options.Port, Options.Connect, null, ct).ConfigureAwait(false);
+                var connection = await TcpConnector.ConnectAsync(address, Options.Port, connectOptions, null, ct).ConfigureAwait(false);
                 opened[i] = new BenchConnection(this, i, connection);
                 Interlocked.Increment(ref _open);
             }).ConfigureAwait(false);

@@ -1,6 +1,6 @@
 using System.Text;
 using Microsoft.Win32.SafeHandles;
-using Parley.Tcp;
+using Parley.Shared;
 
 namespace Parley.Cli;
 

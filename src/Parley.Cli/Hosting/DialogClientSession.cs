@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Parley.Cli.Dialog;
 using Parley.Dialog;
+using Parley.Net;
 using Parley.Tcp;
 
 namespace Parley.Cli.Hosting;
@@ -15,7 +16,7 @@ internal static class DialogClientSession
         var result = await DialogClient.RunAsync(connection, new ConsoleDialogUser(console), options, logger, cancellationToken);
 
         ended?.Invoke(result);
-        var target = TcpConnector.HostPort(connection.Host, connection.Port);
+        var target = HostPort.Format(connection.Host, connection.Port);
         return result.Outcome switch
         {
             DialogClientOutcome.Exited or DialogClientOutcome.Stopped or DialogClientOutcome.LoggedOut or DialogClientOutcome.InputEnded => ExitCodes.Ok,

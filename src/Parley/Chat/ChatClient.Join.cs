@@ -3,8 +3,8 @@ using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Parley.Net;
 using Parley.Shared;
-using Parley.Tcp;
 using Parley.Udp;
 
 namespace Parley.Chat;
@@ -38,7 +38,7 @@ public sealed partial class ChatClient
         options ??= new ChatClientOptions();
         logger ??= NullLogger.Instance;
         var time = timeProvider ?? TimeProvider.System;
-        var target = TcpConnector.HostPort(host, port);
+        var target = HostPort.Format(host, port);
         var addresses = await ResolveAsync(host, target, options.AddressFamily, cancellationToken).ConfigureAwait(false);
         var failures = new List<ChatJoinException>();
         foreach (var address in addresses)

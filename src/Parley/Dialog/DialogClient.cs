@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Parley.Framing;
+using Parley.Net;
 using Parley.Shared;
 using Parley.Tcp;
 
@@ -28,7 +29,7 @@ public static class DialogClient
         await using (session.ConfigureAwait(false))
         {
             var result = await session.RunAsync().ConfigureAwait(false);
-            DialogLog.ClientDisconnected(logger, TcpConnector.HostPort(connection.Host, connection.Port), Describe(result.Outcome));
+            DialogLog.ClientDisconnected(logger, HostPort.Format(connection.Host, connection.Port), Describe(result.Outcome));
             return result;
         }
     }
@@ -53,7 +54,7 @@ public static class DialogClient
     {
         private readonly MessageStream _messages = new(connection.Stream, DialogProtocol.MaxServerMessageBytes);
         private readonly SemaphoreSlim _writeLock = new(1, 1);
-        private readonly string _target = TcpConnector.HostPort(connection.Host, connection.Port);
+        private readonly string _target = HostPort.Format(connection.Host, connection.Port);
         private bool _resumePending;
         private volatile string? _command;
         private volatile bool _inputEnded;

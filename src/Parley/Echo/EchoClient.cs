@@ -1,6 +1,8 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Parley.Framing;
+using Parley.Net;
+using Parley.Shared;
 using Parley.Tcp;
 
 namespace Parley.Echo;
@@ -31,7 +33,7 @@ public static class EchoClient
         var result = new EchoClientResult(outcome, session.Sent, session.Returned, mode == EchoMode.Framed ? "messages" : "bytes");
         if (result.Succeeded)
         {
-            EchoLog.ClientDisconnected(logger, TcpConnector.HostPort(connection.Host, connection.Port), result.Describe());
+            EchoLog.ClientDisconnected(logger, HostPort.Format(connection.Host, connection.Port), result.Describe());
         }
 
         return result;

@@ -22,6 +22,9 @@ internal sealed class FrameReader(int maxMessageBytes, int readSize = FrameReade
     private int _end;
     private int _reserved; // bytes of the budget held: the length of a buffer grown past the read size
 
+    /// <summary>The room a read gets at least, and the size of a new buffer; a change applies from the next read on.</summary>
+    public int ReadSize { get; set; } = readSize;
+
     /// <summary>The largest payload accepted, in bytes; a change applies from the next header on.</summary>
     public int MaxMessageBytes { get; set; } = maxMessageBytes;
 
@@ -50,14 +53,14 @@ internal sealed class FrameReader(int maxMessageBytes, int readSize = FrameReade
         var buffered = Buffered;
         if (_buffer.Length == 0)
         {
-            _buffer = ArrayPool<byte>.Shared.Rent(readSize);
+            _buffer = ArrayPool<byte>.Shared.Rent(ReadSize);
         }
 
         // The codec has already refused any length over the maximum, so this fits in a long without overflow worries.
         var needed = LengthPrefixCodec.HeaderLength + DeclaredLength;
-        if (needed > _buffer.Length && _buffer.Length - buffered < readSize)
+        if (needed > _buffer.Length && _buffer.Length - buffered < ReadSize)
         {
-            var size = (int)Math.Min(needed, Math.Max(_buffer.Length * 2L, buffered + (long)readSize));
+            var size = (int)Math.Min(needed, Math.Max(_buffer.Length * 2L, buffered + (long)ReadSize));
             var larger = ArrayPool<byte>.Shared.Rent(size);
             if (budget is not null && !budget.TryReserve(larger.Length - _reserved))
             {
@@ -74,8 +77,10 @@ internal sealed class FrameReader(int maxMessageBytes, int readSize = FrameReade
             _start = 0;
             _end = buffered;
         }
-        else if (_start > 0 && _buffer.Length - _end < Math.Min(readSize, needed - buffered))
+        else if (_start > 0 && _buffer.Length - _end < ReadSize)
         {
+            // What is left of the buffer would make a short read: move the frame still arriving to the front. It is
+            // less than one frame, and each byte moves at most once, so reads of small frames stay a full size.
             _buffer.AsSpan(_start, buffered).CopyTo(_buffer);
             _start = 0;
             _end = buffered;
@@ -95,28 +100,34 @@ internal sealed class FrameReader(int maxMessageBytes, int readSize = FrameReade
     /// <exception cref="MessageProtocolException">The header declares more than <see cref="MaxMessageBytes"/>.</exception>
     public bool TryReadFrame(out ReadOnlySequence<byte> payload)
     {
-        var input = new ReadOnlySequence<byte>(_buffer, _start, Buffered);
-        if (!LengthPrefixCodec.TryReadFrame(ref input, MaxMessageBytes, out payload))
+        var input = Unread;
+        try
         {
-            return false;
+            return LengthPrefixCodec.TryReadFrame(ref input, MaxMessageBytes, out payload);
         }
-
-        _start = _end - (int)input.Length;
-        return true;
+        finally
+        {
+            MoveFrontTo(input);
+        }
     }
 
-    /// <summary>Takes the next whole message off the front and decodes it; see <see cref="TryReadFrame"/>.</summary>
+    /// <summary>
+    /// Takes the next whole message off the front and decodes it: the same step as the pipe front end
+    /// (<see cref="LengthPrefixCodec.TryReadMessage"/>), here over this reader's buffer.
+    /// </summary>
     /// <exception cref="MessageProtocolException">The message is too large or not valid UTF-8.</exception>
     public bool TryReadMessage(out string? message)
     {
-        if (!TryReadFrame(out var payload))
+        var input = Unread;
+        try
         {
-            message = null;
-            return false;
+            return LengthPrefixCodec.TryReadMessage(ref input, MaxMessageBytes, out message);
         }
-
-        message = LengthPrefixCodec.Decode(payload, MaxMessageBytes);
-        return true;
+        finally
+        {
+            // A frame that is not UTF-8 is taken all the same: the codec had moved past it before decoding.
+            MoveFrontTo(input);
+        }
     }
 
     /// <summary>The bytes from <paramref name="offset"/> (an earlier <see cref="Offset"/>) on, as received.</summary>
@@ -124,8 +135,12 @@ internal sealed class FrameReader(int maxMessageBytes, int readSize = FrameReade
 
     /// <summary>Call when the peer has ended the stream: anything still buffered is a frame cut short.</summary>
     /// <exception cref="MessageProtocolException">The stream ended inside a frame.</exception>
-    public void ThrowIfIncomplete() =>
-        LengthPrefixCodec.ThrowIfIncomplete(new ReadOnlySequence<byte>(_buffer, _start, Buffered), MaxMessageBytes);
+    public void ThrowIfIncomplete() => LengthPrefixCodec.ThrowIfIncomplete(Unread, MaxMessageBytes);
+
+    private ReadOnlySequence<byte> Unread => new(_buffer, _start, Buffered);
+
+    /// <summary>Moves the front to <paramref name="rest"/>: what the codec left after the frames it took.</summary>
+    private void MoveFrontTo(in ReadOnlySequence<byte> rest) => _start = _end - (int)rest.Length;
 
     /// <summary>Gives the buffer back to the pool and the budget, with whatever it still held.</summary>
     public void Release()

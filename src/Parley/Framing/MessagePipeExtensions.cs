@@ -2,7 +2,13 @@ using System.IO.Pipelines;
 
 namespace Parley.Framing;
 
-/// <summary>Length-prefixed messages over <see cref="PipeReader"/> and <see cref="PipeWriter"/>: the servers' hot path.</summary>
+/// <summary>
+/// Length-prefixed messages over <see cref="PipeReader"/> and <see cref="PipeWriter"/>: the servers' hot path. The pipe
+/// is the buffer here (it grows by what arrives, never by what a header declares); frames are taken off it by the same
+/// codec step as <see cref="FrameReader"/> takes them off its own buffer (<see cref="LengthPrefixCodec.TryReadMessage"/>,
+/// the maximum checked as soon as the header is in), and the end of input is judged by the same
+/// <see cref="LengthPrefixCodec.ThrowIfIncomplete"/>.
+/// </summary>
 public static class MessagePipeExtensions
 {
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.Sockets;
 
 namespace Parley.Framing;
@@ -54,6 +55,16 @@ public sealed class MessageSocket : Socket
         set => _frames.MaxMessageBytes = value;
     }
 
+    /// <summary>
+    /// The most bytes one receive asks the OS for (more while a larger frame arrives). Default 4 KiB; a load
+    /// generator reading many small frames at once wants more.
+    /// </summary>
+    internal int ReadSize
+    {
+        get => _frames.ReadSize;
+        set => _frames.ReadSize = value;
+    }
+
     /// <summary>Sends <paramref name="message"/> as one frame, blocking until all of it is handed to the OS.</summary>
     /// <exception cref="ArgumentException">The text has no UTF-8 form (a lone surrogate).</exception>
     /// <exception cref="ArgumentOutOfRangeException">The text is over <see cref="MaxMessageBytes"/> in UTF-8.</exception>
@@ -93,21 +104,16 @@ public sealed class MessageSocket : Socket
         EnterReceive();
         try
         {
-            while (true)
+            string? message;
+            while (!TryTakeMessage(out message))
             {
-                if (TryTakeMessage(out var message))
+                if (!Received(Receive(Room().Span)))
                 {
-                    return message;
+                    return null;
                 }
-
-                var received = Receive(Room().Span);
-                if (received == 0)
-                {
-                    return EndOfStream();
-                }
-
-                _frames.Advance(received);
             }
+
+            return message;
         }
         finally
         {
@@ -126,21 +132,68 @@ public sealed class MessageSocket : Socket
         EnterReceive();
         try
         {
-            while (true)
+            string? message;
+            while (!TryTakeMessage(out message))
             {
-                if (TryTakeMessage(out var message))
+                if (!await ReceiveMoreAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    return message;
+                    return null;
                 }
-
-                var received = await ReceiveAsync(Room(), SocketFlags.None, cancellationToken).ConfigureAwait(false);
-                if (received == 0)
-                {
-                    return EndOfStream();
-                }
-
-                _frames.Advance(received);
             }
+
+            return message;
+        }
+        finally
+        {
+            ExitReceive();
+        }
+    }
+
+    /// <summary>
+    /// Receives the next frame's payload as bytes, not decoded nor checked to be UTF-8: for binary payloads, or to
+    /// look at the bytes without making a string. The memory is this socket's receive buffer, valid until the next
+    /// receive or <see cref="Socket.Dispose()"/>. Returns <see langword="null"/> when the peer closed the connection
+    /// exactly between messages.
+    /// </summary>
+    /// <exception cref="MessageProtocolException">The peer broke the framing: a length over
+    /// <see cref="MaxMessageBytes"/>, or the stream ending inside a message.</exception>
+    public async ValueTask<ReadOnlyMemory<byte>?> ReceiveFrameAsync(CancellationToken cancellationToken = default)
+    {
+        EnterReceive();
+        try
+        {
+            ReadOnlySequence<byte> payload;
+            while (!_frames.TryReadFrame(out payload))
+            {
+                if (!await ReceiveMoreAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    return null;
+                }
+            }
+
+            // The reader's buffer is one array, so the payload is one segment of it.
+            return payload.First;
+        }
+        finally
+        {
+            ExitReceive();
+        }
+    }
+
+    /// <summary>
+    /// Takes the next frame if all of it has already been received, without asking the OS: a reader of many small
+    /// frames takes those one read brought in a loop instead of an asynchronous receive each. The payload is valid as
+    /// with <see cref="ReceiveFrameAsync"/>.
+    /// </summary>
+    /// <exception cref="MessageProtocolException">The header declares more than <see cref="MaxMessageBytes"/>.</exception>
+    internal bool TryTakeFrame(out ReadOnlyMemory<byte> payload)
+    {
+        EnterReceive();
+        try
+        {
+            var taken = _frames.TryReadFrame(out var frame);
+            payload = frame.First;
+            return taken;
         }
         finally
         {
@@ -198,10 +251,23 @@ public sealed class MessageSocket : Socket
         return room;
     }
 
-    private string? EndOfStream()
+    /// <summary>Receives what the peer sent next; <see langword="false"/> when it ended the stream between frames.</summary>
+    private async ValueTask<bool> ReceiveMoreAsync(CancellationToken cancellationToken)
     {
-        _frames.ThrowIfIncomplete();
-        return null;
+        var received = await ReceiveAsync(Room(), SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        return Received(received);
+    }
+
+    private bool Received(int received)
+    {
+        if (received == 0)
+        {
+            _frames.ThrowIfIncomplete();
+            return false;
+        }
+
+        _frames.Advance(received);
+        return true;
     }
 
     private void EnterReceive()

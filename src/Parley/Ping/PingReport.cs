@@ -25,4 +25,17 @@ public sealed class PingReport
 
     /// <summary>True when cancellation ended the run before every probe was sent.</summary>
     public required bool Interrupted { get; init; }
+
+    /// <summary>The report of a run, with the statistics of its probes.</summary>
+    internal static PingReport Of(
+        string host, int port, IReadOnlyList<IPAddress> addresses, IReadOnlyList<ProbeResult> probes, TimeSpan elapsed, bool interrupted) => new()
+        {
+            Host = host,
+            Port = port,
+            Addresses = addresses,
+            Probes = probes,
+            Statistics = PingStatistics.Of(probes),
+            Elapsed = elapsed,
+            Interrupted = interrupted,
+        };
 }

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Parley.Echo;
+using Parley.Net;
 using Parley.Shared;
 using Parley.Tcp;
 
@@ -27,15 +28,10 @@ public sealed class Pinger
     /// <summary>Creates a pinger of <paramref name="host"/> on <paramref name="port"/>.</summary>
     public Pinger(string host, int port, PingOptions options, ILogger? logger = null, TimeProvider? timeProvider = null)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(host);
-        ArgumentOutOfRangeException.ThrowIfLessThan(port, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, IPEndPoint.MaxPort);
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentOutOfRangeException.ThrowIfNegative(options.Count);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.Interval, TimeSpan.Zero);
+        PingSettings.Check(host, port, options.Count, options.Interval, options.ReplyTimeout);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Size, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Size, PingOptions.MaxSize);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.ReplyTimeout, TimeSpan.Zero);
         _host = host;
         _port = port;
         _options = options;
@@ -44,7 +40,7 @@ public sealed class Pinger
     }
 
     /// <summary>The host and port as a user types them: <c>host:9000</c>, <c>[::1]:9000</c>.</summary>
-    public string Target => TcpConnector.HostPort(_host, _port);
+    public string Target => HostPort.Format(_host, _port);
 
     /// <summary>
     /// Resolves the host, then sends the probes, one at a time, <see cref="PingOptions.Interval"/> apart. Cancelling
@@ -109,18 +105,10 @@ public sealed class Pinger
             interrupted = true;
         }
 
-        var statistics = PingStatistics.Of(probes);
+        var report = PingReport.Of(_host, _port, addresses, probes, _time.GetElapsedTime(started), interrupted);
+        var statistics = report.Statistics;
         PingLog.PingFinished(_logger, Target, interrupted ? "interrupted" : "done", statistics.Sent, statistics.Answered, statistics.Lost);
-        return new PingReport
-        {
-            Host = _host,
-            Port = _port,
-            Addresses = addresses,
-            Probes = probes,
-            Statistics = statistics,
-            Elapsed = _time.GetElapsedTime(started),
-            Interrupted = interrupted,
-        };
+        return report;
     }
 
     /// <summary>One probe: connect to the first of <paramref name="addresses"/> that answers, then one echo.</summary>
@@ -134,7 +122,7 @@ public sealed class Pinger
         CancellationToken cancellationToken)
     {
         var payload = PingPayload.Create(sequence, _options.Size, _options.Mode);
-        var target = TcpConnector.HostPort(host, port);
+        var target = HostPort.Format(host, port);
         // One address at a time, in the resolver's order, so that the connect time is that of the address reached,
         // and the probe can say which addresses it passed over, and why.
         var failures = new List<(IPEndPoint EndPoint, string Reason, ConnectException Error)>();
@@ -217,7 +205,7 @@ public sealed class Pinger
     private async Task<ProbeResult> EchoAsync(int sequence, ClientConnection connection, byte[] payload, CancellationToken cancellationToken)
     {
         var endPoint = connection.RemoteEndPoint;
-        var at = TcpConnector.HostPort(endPoint.Address.ToString(), endPoint.Port);
+        var at = HostPort.Format(endPoint.Address.ToString(), endPoint.Port);
         using var timeout = new CancellationTokenSource(_options.ReplyTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var received = 0;
@@ -323,13 +311,7 @@ public sealed class Pinger
             EchoMode.Framed => "framed",
             _ => "line",
         };
-        var count = _options.Count switch
-        {
-            0 => "until stopped",
-            1 => "1 probe",
-            var n => string.Create(CultureInfo.InvariantCulture, $"{n} probes"),
-        };
-        return $"{_options.Size}-byte {mode} probes, {count}, {Durations.Format(_options.Interval)} apart, "
+        return $"{_options.Size}-byte {mode} probes, {PingSettings.DescribeCount(_options.Count)}, {Durations.Format(_options.Interval)} apart, "
             + $"connect timeout {Durations.Format(_options.Connect.Timeout)}, reply timeout {Durations.Format(_options.ReplyTimeout)}";
     }
 }

@@ -187,16 +187,7 @@ internal sealed class UdpPingTally(long runId, int size, TimeSpan replyTimeout, 
 
         return new UdpPingReport
         {
-            Ping = new PingReport
-            {
-                Host = host,
-                Port = port,
-                Addresses = addresses,
-                Probes = results,
-                Statistics = PingStatistics.Of(results),
-                Elapsed = elapsed,
-                Interrupted = interrupted,
-            },
+            Ping = PingReport.Of(host, port, addresses, results, elapsed, interrupted),
             Probes = probes,
             Late = _late,
             Duplicates = _duplicates,

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Parley.Net;
 using Parley.Shared;
 using Parley.Tcp;
 
@@ -30,15 +31,10 @@ public sealed class UdpPinger
     /// <summary>Creates a pinger of <paramref name="host"/> on <paramref name="port"/>.</summary>
     public UdpPinger(string host, int port, UdpPingOptions options, ILogger? logger = null, TimeProvider? timeProvider = null)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(host);
-        ArgumentOutOfRangeException.ThrowIfLessThan(port, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, IPEndPoint.MaxPort);
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentOutOfRangeException.ThrowIfNegative(options.Count);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.Interval, TimeSpan.Zero);
+        PingSettings.Check(host, port, options.Count, options.Interval, options.ReplyTimeout);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Size, UdpPingOptions.MinSize);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Size, UdpPingOptions.MaxSize);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.ReplyTimeout, TimeSpan.Zero);
         _host = host;
         _port = port;
         _options = options;
@@ -47,7 +43,7 @@ public sealed class UdpPinger
     }
 
     /// <summary>The host and port as a user types them: <c>host:9000</c>, <c>[::1]:9000</c>.</summary>
-    public string Target => TcpConnector.HostPort(_host, _port);
+    public string Target => HostPort.Format(_host, _port);
 
     /// <summary>
     /// Resolves the host, then sends the probes and waits for the last one's reply or timeout. Cancelling
@@ -375,12 +371,6 @@ public sealed class UdpPinger
 
     private string DescribeSettings()
     {
-        var count = _options.Count switch
-        {
-            0 => "until stopped",
-            1 => "1 probe",
-            var n => string.Create(CultureInfo.InvariantCulture, $"{n} probes"),
-        };
-        return $"{_options.Size}-byte datagrams, {count}, {Durations.Format(_options.Interval)} apart, reply timeout {Durations.Format(_options.ReplyTimeout)}";
+        return $"{_options.Size}-byte datagrams, {PingSettings.DescribeCount(_options.Count)}, {Durations.Format(_options.Interval)} apart, reply timeout {Durations.Format(_options.ReplyTimeout)}";
     }
 }

@@ -20,4 +20,19 @@ public sealed class ConnectOptions
     /// Default <see langword="null"/>: plain TCP.
     /// </summary>
     public IClientConnectionTransform? Tls { get; set; }
+
+    /// <summary>
+    /// Makes the socket to connect, of the given address family: a plain TCP socket unless a caller wants a subclass
+    /// (the load generator connects a <c>MessageSocket</c>).
+    /// </summary>
+    internal Func<System.Net.Sockets.AddressFamily, Socket> NewSocket { get; private set; } =
+        static family => new Socket(family, SocketType.Stream, ProtocolType.Tcp);
+
+    /// <summary>A copy of these options that connects sockets made by <paramref name="newSocket"/>.</summary>
+    internal ConnectOptions WithSocket(Func<System.Net.Sockets.AddressFamily, Socket> newSocket)
+    {
+        var copy = (ConnectOptions)MemberwiseClone();
+        copy.NewSocket = newSocket;
+        return copy;
+    }
 }

@@ -1,7 +1,7 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using Parley.Net;
 using Parley.Shared;
 
 namespace Parley.Tcp;
@@ -63,7 +63,7 @@ public static class TcpConnector
     private static async Task<ClientConnection> ConnectTcpAsync(
         string host, IReadOnlyList<IPAddress> addresses, int port, ConnectOptions options, ILogger logger, CancellationToken cancellationToken)
     {
-        var target = HostPort(host, port);
+        var target = HostPort.Format(host, port);
 
         var failures = new List<(IPAddress Address, ConnectFailure Failure, string Words, Exception Error)>();
         foreach (var address in addresses)
@@ -76,7 +76,8 @@ public static class TcpConnector
                 continue;
             }
 
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            var socket = options.NewSocket(address.AddressFamily);
+            socket.NoDelay = true;
             try
             {
                 if (options.LocalAddress is { } local)
@@ -137,12 +138,6 @@ public static class TcpConnector
         }
     }
 
-    /// <summary>Formats a host and port the way a user types them: <c>host:9000</c>, <c>[::1]:9000</c>.</summary>
-    internal static string HostPort(string host, int port) =>
-        IPAddress.TryParse(host, out var ip) && ip.AddressFamily == AddressFamily.InterNetworkV6
-            ? string.Create(CultureInfo.InvariantCulture, $"[{host}]:{port}")
-            : string.Create(CultureInfo.InvariantCulture, $"{host}:{port}");
-
     /// <summary>What to check for each kind of failure, in words for a person.</summary>
     internal static string Hint(ConnectFailure failure, int port) => failure switch
     {
@@ -162,7 +157,7 @@ public static class TcpConnector
     internal static async Task<IPAddress[]> ResolveAsync(string host, int port, AddressFamily? family = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(host);
-        var target = HostPort(host, port);
+        var target = HostPort.Format(host, port);
         if (IPAddress.TryParse(host, out var literal))
         {
             if (family is { } f && literal.AddressFamily != f)

@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Parley.Net;
 using Parley.Shared;
 
 namespace Parley.Tls;
@@ -59,7 +60,7 @@ public sealed class KnownHosts
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new TlsException($"cannot record the certificate of {Tcp.TcpConnector.HostPort(host, port)} in {_path}: {e.Message}", e, FailureKind.Storage);
+            throw new TlsException($"cannot record the certificate of {HostPort.Format(host, port)} in {_path}: {e.Message}", e, FailureKind.Storage);
         }
     }
 

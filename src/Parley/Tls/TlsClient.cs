@@ -2,6 +2,7 @@ using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
+using Parley.Net;
 using Parley.Shared;
 using Parley.Tcp;
 
@@ -23,7 +24,7 @@ public static class TlsClient
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
-        var target = TcpConnector.HostPort(connection.Host, connection.Port);
+        var target = HostPort.Format(connection.Host, connection.Port);
         var errors = SslPolicyErrors.None;
         var tls = new SslStream(connection.Stream, leaveInnerStreamOpen: false, (_, _, _, policyErrors) =>
         {

@@ -1,5 +1,6 @@
 using Parley.Bench;
 using Parley.Echo;
+using Parley.Framing;
 using Parley.Tcp;
 using Parley.Tests.Support;
 
@@ -135,6 +136,43 @@ public sealed class LoadGeneratorTests
         Assert.Equal(104, result.WireSize);
         Assert.Equal(result.MessagesSent * 104, result.BytesReceived);
         Assert.Empty(server.Logs.Events("ProtocolError"));
+    }
+
+    [Theory]
+    [InlineData(BenchMode.PingPong, 100)]
+    [InlineData(BenchMode.Stream, 4096)]
+    public async Task Length_framing_catches_a_server_that_corrupts_payload_bytes_with_the_exact_count(BenchMode mode, int size)
+    {
+        var ct = TestTimeout.Token();
+
+        // Every wire-length-th byte is the last byte of a frame's payload: the framing stays whole, the text does not.
+        await using var server = FakeEchoServer.Start(corruptEvery: LengthPrefixCodec.HeaderLength + size);
+
+        var result = await new LoadGenerator(Options(server.Port, mode, size: size, framing: BenchFraming.Length)).RunAsync(ct);
+
+        Assert.False(result.Ok);
+        Assert.True(server.Corrupted > 0);
+        Assert.Equal(server.Corrupted, result.MismatchedBytes);
+        Assert.Equal(0, result.MissingBytes);
+        Assert.Equal(result.MessagesSent, result.MessagesEchoed);
+        Assert.Contains(result.Problems, p => p.Contains("came back different", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Length_framing_ends_a_connection_whose_echo_declares_more_than_was_sent_at_once()
+    {
+        var ct = TestTimeout.Token();
+
+        // Without the first byte, the echoed header reads 00 00 64 and the payload's first byte: far over 100.
+        await using var server = FakeEchoServer.Start(dropAt: 1);
+        var options = Options(server.Port, connections: 2, size: 100, framing: BenchFraming.Length);
+
+        var result = await new LoadGenerator(options).RunAsync(ct);
+
+        Assert.False(result.Ok);
+        Assert.Equal(2, result.ConnectionsFailed);
+        Assert.Equal(0, result.MessagesEchoed);
+        Assert.Equal(2, result.Problems.Count(p => p.Contains("the echo broke the framing: message too large", StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -60,6 +60,41 @@ public sealed class FrameReaderTests
     }
 
     [Fact]
+    public void A_message_that_is_not_UTF8_is_refused_and_taken_so_the_next_one_reads()
+    {
+        using var frames = new FrameReader(LengthPrefixCodec.DefaultMaxMessageBytes, readSize: 16);
+        Assert.True(frames.TryGetReadBuffer(out var room, out _));
+        byte[] wire = [0, 0, 0, 2, 0xc3, 0x28, 0, 0, 0, 2, (byte)'o', (byte)'k'];
+        wire.CopyTo(room.Span);
+        frames.Advance(wire.Length);
+
+        var e = Assert.Throws<MessageProtocolException>(() => frames.TryReadMessage(out _));
+
+        Assert.Equal(MessageProtocolError.InvalidUtf8, e.Error);
+        Assert.True(frames.TryReadMessage(out var next));
+        Assert.Equal("ok", next);
+    }
+
+    [Fact]
+    public void Small_frames_never_leave_a_short_read_at_the_end_of_the_buffer()
+    {
+        using var frames = new FrameReader(LengthPrefixCodec.DefaultMaxMessageBytes, readSize: 16);
+        Assert.True(frames.TryGetReadBuffer(out var room, out _));
+        var capacity = room.Length;
+
+        // Two 5-byte frames and the first 3 bytes of a third: 13 bytes read, 10 taken, 3 still arriving.
+        byte[] wire = [0, 0, 0, 1, (byte)'a', 0, 0, 0, 1, (byte)'b', 0, 0, 0];
+        wire.CopyTo(room.Span);
+        frames.Advance(wire.Length);
+        Assert.True(frames.TryReadMessage(out _));
+        Assert.True(frames.TryReadMessage(out _));
+
+        Assert.True(frames.TryGetReadBuffer(out room, out _));
+        Assert.Equal(capacity - 3, room.Length);
+        Assert.Equal(0, frames.Offset);
+    }
+
+    [Fact]
     public void A_length_over_the_maximum_is_refused_as_soon_as_the_header_arrives()
     {
         using var frames = new FrameReader(maxMessageBytes: 100, readSize: 16);

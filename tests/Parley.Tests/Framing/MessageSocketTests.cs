@@ -75,6 +75,25 @@ public sealed class MessageSocketTests
         peer.Dispose();
     }
 
+    [Fact]
+    public async Task Frames_are_received_as_their_payload_bytes_undecoded_and_a_close_between_them_as_null()
+    {
+        var ct = TestTimeout.Token();
+        var (client, peer, listener) = await PairAsync(ct);
+        using var _ = listener;
+        using var ___ = client;
+
+        // Not UTF-8, and empty: bytes are bytes.
+        await peer.SendAsync(new byte[] { 0, 0, 0, 2, 0xc3, 0x28, 0, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3 }, SocketFlags.None, ct);
+        peer.Shutdown(SocketShutdown.Send);
+
+        Assert.Equal(new byte[] { 0xc3, 0x28 }, (await client.ReceiveFrameAsync(ct))!.Value.ToArray());
+        Assert.Equal(0, (await client.ReceiveFrameAsync(ct))!.Value.Length);
+        Assert.Equal(new byte[] { 1, 2, 3 }, (await client.ReceiveFrameAsync(ct))!.Value.ToArray());
+        Assert.Null(await client.ReceiveFrameAsync(ct));
+        peer.Dispose();
+    }
+
     [Theory]
     [InlineData(new byte[] { 0, 0 }, MessageProtocolError.TruncatedHeader, "stream ended inside a message header: 2 of 4 header bytes received")]
     [InlineData(new byte[] { 0, 0, 0, 10, 0x61, 0x62, 0x63 }, MessageProtocolError.TruncatedPayload, "stream ended inside a message: 3 of 10 declared bytes received")]

@@ -6,6 +6,7 @@ using Parley.Cli.Options;
 using Parley.Cli.Sessions;
 using Parley.Dialog;
 using Parley.Hosting;
+using Parley.Net;
 using Parley.Storage;
 using Parley.Tcp;
 
@@ -97,7 +98,7 @@ internal static partial class AuthCommands
         {
             var (host, port, connect) = options.Read(result, console);
             var file = new SessionFile(result.GetValue(sessionFile) ?? ParleyPaths.Sessions, console.Error);
-            var server = TcpConnector.HostPort(host, port);
+            var server = HostPort.Format(host, port);
             if (result.GetValue(forget))
             {
                 file.Remove(server);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Parley.Cli.Hosting;
 using Parley.Cli.Options;
 using Parley.Echo;
+using Parley.Net;
 
 namespace Parley.Cli.Commands.Echo;
 
@@ -79,7 +80,7 @@ internal static class EchoCommands
                 var result = await EchoClient.RunAsync(connection, console.In, console.StandardOutput, mode, logger, max, cancellation);
                 return result.Succeeded
                     ? ExitCodes.Ok
-                    : throw new CliException($"connection to {Tcp.TcpConnector.HostPort(host, port)} ended: {result.Describe()}");
+                    : throw new CliException($"connection to {HostPort.Format(host, port)} ended: {result.Describe()}");
             });
         });
     }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Parley.Echo;
+using Parley.Net;
 using Parley.Ping;
 using Parley.Tcp;
 
@@ -69,7 +70,7 @@ internal static class PingJson
 
     private static void Settings(Utf8JsonWriter writer, string host, int port, PingOptions options)
     {
-        writer.WriteString("target", TcpConnector.HostPort(host, port));
+        writer.WriteString("target", HostPort.Format(host, port));
         writer.WriteString("host", host);
         writer.WriteNumber("port", port);
         writer.WriteString("mode", options.Mode switch

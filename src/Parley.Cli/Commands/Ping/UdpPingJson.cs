@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Parley.Net;
 using Parley.Ping;
 using Parley.Tcp;
 
@@ -36,7 +37,7 @@ internal static class UdpPingJson
 
     private static void Settings(Utf8JsonWriter writer, string host, int port, UdpPingOptions options)
     {
-        writer.WriteString("target", TcpConnector.HostPort(host, port));
+        writer.WriteString("target", HostPort.Format(host, port));
         writer.WriteString("host", host);
         writer.WriteNumber("port", port);
         writer.WriteString("transport", "udp");

@@ -1,6 +1,4 @@
-using Parley.Shared;
-
-namespace Parley.Tcp;
+namespace Parley.Shared;
 
 /// <summary>
 /// Writing what came back to the caller's output failed (a closed pipe, a full disk): the caller's problem, not the
