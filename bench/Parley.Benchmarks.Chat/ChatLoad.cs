@@ -48,9 +48,12 @@ public static class ChatLoad
         var handler = new ChatHandler(new ChatServerOptions { Rate = 1e9, Burst = 1e9, History = 0, MaxMembers = memberCount }, NullLoggerFactory.Instance);
         await using var server = new UdpServer(new UdpServerOptions { Address = IPAddress.Loopback, Port = 0 }, handler, NullLoggerFactory.Instance);
         server.Start();
-        // Every member has had the join notice of each member after it.
+        // Every member is in, and has had its welcome and the join notice of each member who joined after it: the
+        // joins complete in whatever order the challenges come back, not always in the members' order, so count them
+        // together (1 + 2 + ... + members).
+        var notices = (long)memberCount * (memberCount + 1) / 2;
         return await MeasureAsync(server.EndPoint, () => server.DatagramsSent,
-            members => members.Select((m, i) => m.Received >= memberCount - i).All(done => done), memberCount, senders, messages, cancellationToken);
+            members => handler.MemberCount == memberCount && members.Sum(m => (long)m.Received) >= notices, memberCount, senders, messages, cancellationToken);
     }
 
     private static async Task<(double PerSecond, int Failed)> MeasureBareAsync(int memberCount, int senders, int messages, CancellationToken cancellationToken)
@@ -78,8 +81,14 @@ public static class ChatLoad
             }
 
             // Let every join land (and, with Parley, its notices), then count only the burst.
+            var joining = Stopwatch.StartNew();
             while (!joined(members))
             {
+                if (joining.Elapsed > TimeSpan.FromSeconds(30))
+                {
+                    throw new TimeoutException($"the joins did not all land within 30 s ({members.Sum(m => (long)m.Received)} datagrams received by the members)");
+                }
+
                 await Task.Delay(10, cancellationToken);
             }
 
