@@ -13,7 +13,7 @@ namespace Parley.Udp;
 internal sealed unsafe partial class UdpBatchSender
 {
     /// <summary>At most this many datagrams per system call.</summary>
-    public const int MaxBatch = 64;
+    public const int MaxBatch = 256;
 
     private const int MsgDontWait = 0x40;
 
