@@ -59,7 +59,9 @@ public sealed class UdpServerTests : IAsyncLifetime
         var (server, logs) = Start();
         var ct = TestTimeout.Token(TimeSpan.FromSeconds(30));
         var (a, b) = (Receiver(), Receiver());
-        var refused = new IPEndPoint(IPAddress.Loopback, 0); // Linux refuses port 0 (EINVAL), other systems too
+        // Linux refuses port 0 (EINVAL), other systems too: the system call stops there, and the one-datagram send
+        // (the same that waits when the buffer is full, which loopback never lets happen) reports it.
+        var refused = new IPEndPoint(IPAddress.Loopback, 0);
         var batch = new[]
         {
             Outgoing(server, "a1", (IPEndPoint)a.LocalEndPoint!),
@@ -78,34 +80,12 @@ public sealed class UdpServerTests : IAsyncLifetime
         Assert.Contains(refused.ToString(), failed.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_batch_that_overflows_the_send_buffer_waits_for_room_and_loses_nothing()
-    {
-        // A send buffer of a few datagrams: on loopback a datagram holds the sender's buffer until the receiver has
-        // read it, so most of the batch finds it full and has to wait for the reader.
-        var (server, logs) = Start(sendBufferBytes: 4096);
-        var ct = TestTimeout.Token(TimeSpan.FromSeconds(30));
-        var receiver = Receiver();
-        var text = new string('x', 1000);
-        var batch = Enumerable.Range(0, 200).Select(n => Outgoing(server, $"{n:000}{text}", (IPEndPoint)receiver.LocalEndPoint!)).ToArray();
-
-        var sending = server.SendBatchAsync(batch).AsTask();
-        for (var n = 0; n < 200; n++)
-        {
-            Assert.Equal($"{n:000}{text}", await ReceiveAsync(receiver, ct));
-        }
-
-        await sending.WaitAsync(ct);
-        Assert.Equal(200, server.DatagramsSent);
-        Assert.Empty(logs.Events("SendFailed"));
-    }
-
     /// <summary>A UDP server (its handler echoes, which these tests do not use) whose send path is tested.</summary>
-    private (UdpServer Server, Microsoft.Extensions.Logging.Testing.FakeLogCollector Logs) Start(int sendBufferBytes = 1024 * 1024)
+    private (UdpServer Server, Microsoft.Extensions.Logging.Testing.FakeLogCollector Logs) Start()
     {
         var (factory, logs) = TestLogging.Create();
         var server = new UdpServer(
-            new UdpServerOptions { Address = IPAddress.Loopback, Port = 0, SendBufferBytes = sendBufferBytes },
+            new UdpServerOptions { Address = IPAddress.Loopback, Port = 0 },
             new UdpEchoHandler(new UdpEchoOptions(), factory), factory);
         _servers.Add((server, factory));
         server.Start();
