@@ -22,6 +22,8 @@ public static class ChatLoad
         using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(10));
         var parley = new List<double>();
         var baseline = new List<double>();
+        var parleyCpu = new List<double>();
+        var baselineCpu = new List<double>();
         var failed = 0;
         for (var round = 1; round <= rounds; round++)
         {
@@ -29,10 +31,11 @@ public static class ChatLoad
             foreach (var isParley in round % 2 == 1 ? [true, false] : (bool[])[false, true])
             {
                 Console.WriteLine(isParley ? $"round {round}, Parley's chat server:" : $"round {round}, baseline, a bare relay (no nicknames, order, limits or notices):");
-                var (perSecond, lost) = isParley
+                var (perSecond, cpu, lost) = isParley
                     ? await MeasureParleyAsync(memberCount, senders, messages, limit.Token)
                     : await MeasureBareAsync(memberCount, senders, messages, limit.Token);
                 (isParley ? parley : baseline).Add(perSecond);
+                (isParley ? parleyCpu : baselineCpu).Add(cpu);
                 failed |= lost;
             }
         }
@@ -40,20 +43,25 @@ public static class ChatLoad
         var (p, b) = (Median(parley), Median(baseline));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"median of {rounds} rounds: Parley {p:0} datagrams/s, baseline {b:0}: {p / b:0.00} times the baseline"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"CPU of the whole process per delivery (server and members), median: Parley {Median(parleyCpu):0.00} us, baseline {Median(baselineCpu):0.00} us"));
         return failed;
     }
 
-    private static async Task<(double PerSecond, int Failed)> MeasureParleyAsync(int memberCount, int senders, int messages, CancellationToken cancellationToken)
+    private static async Task<(double PerSecond, double CpuMicroseconds, int Failed)> MeasureParleyAsync(int memberCount, int senders, int messages, CancellationToken cancellationToken)
     {
         var handler = new ChatHandler(new ChatServerOptions { Rate = 1e9, Burst = 1e9, History = 0, MaxMembers = memberCount }, NullLoggerFactory.Instance);
         await using var server = new UdpServer(new UdpServerOptions { Address = IPAddress.Loopback, Port = 0 }, handler, NullLoggerFactory.Instance);
         server.Start();
-        // Every member has had the join notice of each member after it.
+        // Every member is in, and has had its welcome and the join notice of each member who joined after it: the
+        // joins complete in whatever order the challenges come back, not always in the members' order, so count them
+        // together (1 + 2 + ... + members).
+        var notices = (long)memberCount * (memberCount + 1) / 2;
         return await MeasureAsync(server.EndPoint, () => server.DatagramsSent,
-            members => members.Select((m, i) => m.Received >= memberCount - i).All(done => done), memberCount, senders, messages, cancellationToken);
+            members => handler.MemberCount == memberCount && members.Sum(m => (long)m.Received) >= notices, memberCount, senders, messages, cancellationToken);
     }
 
-    private static async Task<(double PerSecond, int Failed)> MeasureBareAsync(int memberCount, int senders, int messages, CancellationToken cancellationToken)
+    private static async Task<(double PerSecond, double CpuMicroseconds, int Failed)> MeasureBareAsync(int memberCount, int senders, int messages, CancellationToken cancellationToken)
     {
         using var bare = BareRelay.Start();
         return await MeasureAsync(bare.EndPoint, () => bare.DatagramsSent, _ => bare.MemberCount == memberCount, memberCount, senders, messages, cancellationToken);
@@ -65,7 +73,7 @@ public static class ChatLoad
         return values.Count % 2 == 1 ? values[values.Count / 2] : (values[values.Count / 2 - 1] + values[values.Count / 2]) / 2;
     }
 
-    private static async Task<(double PerSecond, int Failed)> MeasureAsync(
+    private static async Task<(double PerSecond, double CpuMicroseconds, int Failed)> MeasureAsync(
         IPEndPoint endPoint, Func<long> relayed, Func<IReadOnlyList<BenchMember>, bool> joined, int memberCount, int senders, int messages,
         CancellationToken cancellationToken)
     {
@@ -78,8 +86,14 @@ public static class ChatLoad
             }
 
             // Let every join land (and, with Parley, its notices), then count only the burst.
+            var joining = Stopwatch.StartNew();
             while (!joined(members))
             {
+                if (joining.Elapsed > TimeSpan.FromSeconds(30))
+                {
+                    throw new TimeoutException($"the joins did not all land within 30 s ({members.Sum(m => (long)m.Received)} datagrams received by the members)");
+                }
+
                 await Task.Delay(10, cancellationToken);
             }
 
@@ -90,6 +104,8 @@ public static class ChatLoad
 
             var expected = (long)senders * messages * (memberCount - 1);
             var relayedBefore = relayed();
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            var cpu = TimeSpan.Zero;
             var startedAt = BenchMember.Now();
             var clock = Stopwatch.StartNew();
             await Task.WhenAll(members.Take(senders).Select(sender => Task.Run(async () =>
@@ -112,6 +128,7 @@ public static class ChatLoad
                 {
                     delivered = now;
                     quietSince.Restart();
+                    cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
                 }
             }
 
@@ -121,7 +138,9 @@ public static class ChatLoad
             Console.WriteLine(string.Create(c, $"sent in {sent.TotalMilliseconds:0} ms; last delivery after {elapsed.TotalMilliseconds:0} ms"));
             var perSecond = (relayed() - relayedBefore) / elapsed.TotalSeconds;
             Console.WriteLine(string.Create(c, $"{perSecond:0} datagrams relayed per second; {delivered} delivered, {expected - delivered} lost ({100.0 * (expected - delivered) / expected:0.###} %)"));
-            return (perSecond, delivered == expected ? 0 : 1);
+            var cpuPerDelivery = cpu.TotalMicroseconds / Math.Max(1, delivered);
+            Console.WriteLine(string.Create(c, $"CPU of the whole process per delivery (server and members): {cpuPerDelivery:0.00} us"));
+            return (perSecond, cpuPerDelivery, delivered == expected ? 0 : 1);
         }
         finally
         {

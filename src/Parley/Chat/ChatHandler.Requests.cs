@@ -101,6 +101,7 @@ public sealed partial class ChatHandler
         var member = new ChatMember(nickname, from, bucket, _time.GetTimestamp())
         {
             Ending = ending,
+            Address = _server?.AddressOf(from),
         };
 
         _room.Add(member);

@@ -42,6 +42,7 @@ public sealed partial class ChatHandler : IUdpDatagramHandler, IChatRelayListene
     private readonly AddressLogThrottle _rateLimitEndLog;
     private Task _sending = Task.CompletedTask;
     private IPEndPoint _endPoint = new(IPAddress.None, 0);
+    private UdpServer? _server;
     private ITimer? _sweepTimer;
     private int _memberCount;
     private bool _stopped;
@@ -147,6 +148,7 @@ public sealed partial class ChatHandler : IUdpDatagramHandler, IChatRelayListene
     {
         ArgumentNullException.ThrowIfNull(server);
         _endPoint = server.EndPoint;
+        _server = server;
         lock (_gate)
         {
             // Measured from here: the program listens to the instruments once the server exists.
@@ -363,7 +365,7 @@ public sealed partial class ChatHandler : IUdpDatagramHandler, IChatRelayListene
 
     /// <summary>Sends a line to a member, whatever its size: only for what joined members may get.</summary>
     private void SendLine(ChatMember member, string line) =>
-        _outbox.Add(ChatReplies.Encode(line, member.Ending), member.EndPoint, member.EndPoint.Address);
+        _outbox.Add(ChatReplies.Encode(line, member.Ending), member.EndPoint, member.EndPoint.Address, member.Address);
 
     /// <summary>
     /// Sends a line to every member but <paramref name="except"/>, counted against <paramref name="cause"/> (the
@@ -381,7 +383,7 @@ public sealed partial class ChatHandler : IUdpDatagramHandler, IChatRelayListene
             }
 
             var bytes = encoded[(int)member.Ending] ??= ChatReplies.Encode(line, member.Ending);
-            _outbox.Add(bytes, member.EndPoint, cause ?? member.EndPoint.Address);
+            _outbox.Add(bytes, member.EndPoint, cause ?? member.EndPoint.Address, member.Address);
             count++;
         }
 

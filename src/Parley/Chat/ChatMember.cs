@@ -10,6 +10,9 @@ internal sealed class ChatMember(string nickname, IPEndPoint endPoint, TokenBuck
 
     public IPEndPoint EndPoint { get; } = endPoint;
 
+    /// <summary><see cref="EndPoint"/> as the server's socket takes it, made once for the many relays to the member.</summary>
+    public SocketAddress? Address { get; init; }
+
     /// <summary>Paces the member's datagrams.</summary>
     public TokenBucket Bucket { get; } = bucket;
 

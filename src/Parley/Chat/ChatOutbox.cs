@@ -54,8 +54,12 @@ internal sealed class ChatOutbox
         }
     }
 
-    /// <summary>Queues one datagram, counted against <paramref name="source"/> (the address whose request caused it).</summary>
-    public void Add(byte[] datagram, IPEndPoint to, IPAddress source)
+    /// <summary>
+    /// Queues one datagram, counted against <paramref name="source"/> (the address whose request caused it);
+    /// <paramref name="address"/> is <paramref name="to"/> as the server's socket takes it, when the caller keeps it
+    /// (a member's), otherwise it is made when the datagram is sent.
+    /// </summary>
+    public void Add(byte[] datagram, IPEndPoint to, IPAddress source, SocketAddress? address = null)
     {
         lock (_lock)
         {
@@ -63,21 +67,36 @@ internal sealed class ChatOutbox
             _waitingBy[source] = _waitingBy.GetValueOrDefault(source) + 1;
         }
 
-        if (!_queue.Writer.TryWrite(new Outgoing(datagram, to, source)))
+        if (!_queue.Writer.TryWrite(new Outgoing(datagram, to, address, source)))
         {
-            Sent(source);
+            Sent([source]);
         }
     }
 
-    /// <summary>Sends what is queued, in order, until <see cref="Complete"/> and the queue is empty, or <see cref="Abandon"/>.</summary>
+    /// <summary>
+    /// Sends what is queued, in order, until <see cref="Complete"/> and the queue is empty, or <see cref="Abandon"/>:
+    /// what waits goes out in batches of up to <see cref="UdpBatchSender.MaxBatch"/>, one system call each where the
+    /// system allows.
+    /// </summary>
     public async Task RunAsync(UdpServer server)
     {
+        var batch = new UdpOutgoing[UdpBatchSender.MaxBatch];
+        var sources = new IPAddress[UdpBatchSender.MaxBatch];
         try
         {
-            await foreach (var outgoing in _queue.Reader.ReadAllAsync(_abandon.Token).ConfigureAwait(false))
+            while (await _queue.Reader.WaitToReadAsync(_abandon.Token).ConfigureAwait(false))
             {
-                await server.SendAsync(outgoing.Datagram, outgoing.To).ConfigureAwait(false);
-                Sent(outgoing.Source);
+                var count = 0;
+                while (count < batch.Length && _queue.Reader.TryRead(out var outgoing))
+                {
+                    batch[count] = new UdpOutgoing(outgoing.Datagram, outgoing.To, outgoing.Address ?? server.AddressOf(outgoing.To));
+                    sources[count++] = outgoing.Source;
+                }
+
+                await server.SendBatchAsync(batch.AsMemory(0, count)).ConfigureAwait(false);
+                Sent(sources.AsSpan(0, count));
+                Array.Clear(batch, 0, count);
+                Array.Clear(sources, 0, count);
             }
         }
         catch (OperationCanceledException) when (_abandon.IsCancellationRequested)
@@ -92,21 +111,24 @@ internal sealed class ChatOutbox
     /// <summary>Stops <see cref="RunAsync"/> now, leaving what is queued unsent.</summary>
     public void Abandon() => _abandon.Cancel();
 
-    private void Sent(IPAddress source)
+    private void Sent(ReadOnlySpan<IPAddress> sources)
     {
         lock (_lock)
         {
-            _waiting--;
-            if (_waitingBy[source] is var left && left <= 1)
+            foreach (var source in sources)
             {
-                _waitingBy.Remove(source);
-            }
-            else
-            {
-                _waitingBy[source] = left - 1;
+                _waiting--;
+                if (_waitingBy[source] is var left && left <= 1)
+                {
+                    _waitingBy.Remove(source);
+                }
+                else
+                {
+                    _waitingBy[source] = left - 1;
+                }
             }
         }
     }
 
-    private readonly record struct Outgoing(byte[] Datagram, IPEndPoint To, IPAddress Source);
+    private readonly record struct Outgoing(byte[] Datagram, IPEndPoint To, SocketAddress? Address, IPAddress Source);
 }

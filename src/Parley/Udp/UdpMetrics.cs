@@ -25,15 +25,16 @@ internal sealed class UdpMetrics
         _port = new("server.port", port);
     }
 
-    public void Received(int bytes) => Count(bytes, ServerIoMetrics.Receive);
+    public void Received(int bytes) => Count(1, bytes, ServerIoMetrics.Receive);
 
-    public void Sent(int bytes) => Count(bytes, ServerIoMetrics.Transmit);
+    /// <summary><paramref name="datagrams"/> datagrams sent, of <paramref name="bytes"/> bytes together.</summary>
+    public void Sent(int datagrams, long bytes) => Count(datagrams, bytes, ServerIoMetrics.Transmit);
 
-    private void Count(int bytes, KeyValuePair<string, object?> direction)
+    private void Count(int datagrams, long bytes, KeyValuePair<string, object?> direction)
     {
         if (Datagrams.Enabled)
         {
-            Datagrams.Add(1, _service, Transport, _port, direction);
+            Datagrams.Add(datagrams, _service, Transport, _port, direction);
         }
 
         if (ServerIoMetrics.Io.Enabled)

@@ -24,6 +24,7 @@ public sealed class UdpServer : Parley.Hosting.IServer
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _stopLock = new();
+    private readonly UdpBatchSender _batchSender = new();
     private Socket? _socket;
     private Task _receiveLoop = Task.CompletedTask;
     private Task? _stopTask;
@@ -103,32 +104,103 @@ public sealed class UdpServer : Parley.Hosting.IServer
     /// <see langword="false"/>, never thrown: over UDP it says nothing about anyone else. After the server has
     /// stopped, nothing is sent.
     /// </summary>
-    public async ValueTask<bool> SendAsync(ReadOnlyMemory<byte> datagram, IPEndPoint to, CancellationToken cancellationToken = default)
+    public ValueTask<bool> SendAsync(ReadOnlyMemory<byte> datagram, IPEndPoint to, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(to);
         var socket = _socket ?? throw new InvalidOperationException("The server is not started.");
+        return SendOneAsync(socket, new UdpOutgoing(datagram, to, AddressOf(to)), cancellationToken);
+    }
+
+    /// <summary>
+    /// <paramref name="to"/> as the socket takes it (an IPv4 address mapped to IPv6 on a dual-stack socket): for a
+    /// sender that sends to the same destination often, to make once and pass to <see cref="SendBatchAsync"/>.
+    /// </summary>
+    internal SocketAddress AddressOf(IPEndPoint to)
+    {
+        var socket = _socket ?? throw new InvalidOperationException("The server is not started.");
+        return socket.AddressFamily == AddressFamily.InterNetworkV6 && to.AddressFamily == AddressFamily.InterNetwork
+            ? new IPEndPoint(to.Address.MapToIPv6(), to.Port).Serialize()
+            : to.Serialize();
+    }
+
+    /// <summary>
+    /// Sends datagrams in the order given, as many per system call as the system allows (see
+    /// <see cref="UdpBatchSender"/>), waiting for room in the socket's buffer as <see cref="SendAsync"/> does. A
+    /// failure for one destination is logged as <see cref="SendAsync"/> logs it and the others still go. One caller at
+    /// a time.
+    /// </summary>
+    internal async ValueTask SendBatchAsync(ReadOnlyMemory<UdpOutgoing> batch)
+    {
+        var socket = _socket ?? throw new InvalidOperationException("The server is not started.");
+        var done = 0;
+        while (done < batch.Length)
+        {
+            int sent;
+            try
+            {
+                sent = _batchSender.TrySend(socket, batch.Span[done..]);
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+
+            if (sent > 0)
+            {
+                Sent(batch.Span.Slice(done, sent));
+                done += sent;
+                continue;
+            }
+
+            // The first one did not go at once: its buffer is full (this send waits for room) or its destination
+            // fails (this send says why); either way the rest follow it.
+            await SendOneAsync(socket, batch.Span[done], CancellationToken.None).ConfigureAwait(false);
+            done++;
+        }
+    }
+
+    private async ValueTask<bool> SendOneAsync(Socket socket, UdpOutgoing outgoing, CancellationToken cancellationToken)
+    {
         try
         {
-            var sent = await socket.SendToAsync(datagram, SocketFlags.None, to, cancellationToken).ConfigureAwait(false);
+            var sent = await socket.SendToAsync(outgoing.Datagram, SocketFlags.None, outgoing.Address, cancellationToken).ConfigureAwait(false);
             Interlocked.Increment(ref _datagramsOut);
             Interlocked.Add(ref _bytesOut, sent);
-            _metrics.Sent(sent);
+            _metrics.Sent(1, sent);
             if (Logger.IsEnabled(LogLevel.Information))
             {
-                UdpLog.DatagramSent(Logger, sent, to);
+                UdpLog.DatagramSent(Logger, sent, outgoing.To);
             }
 
             return true;
         }
         catch (SocketException e)
         {
-            UdpLog.SendFailed(Logger, datagram.Length, to, e.Message);
+            UdpLog.SendFailed(Logger, outgoing.Datagram.Length, outgoing.To, e.Message);
             return false;
         }
         catch (ObjectDisposedException)
         {
             return false;
         }
+    }
+
+    private void Sent(ReadOnlySpan<UdpOutgoing> sent)
+    {
+        long bytes = 0;
+        var logged = Logger.IsEnabled(LogLevel.Information);
+        foreach (var outgoing in sent)
+        {
+            bytes += outgoing.Datagram.Length;
+            if (logged)
+            {
+                UdpLog.DatagramSent(Logger, outgoing.Datagram.Length, outgoing.To);
+            }
+        }
+
+        Interlocked.Add(ref _datagramsOut, sent.Length);
+        Interlocked.Add(ref _bytesOut, bytes);
+        _metrics.Sent(sent.Length, bytes);
     }
 
     /// <summary>Asks the server to stop, without waiting; <see cref="Completion"/> tells when it has.</summary>
