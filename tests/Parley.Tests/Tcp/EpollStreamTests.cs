@@ -218,4 +218,56 @@ public sealed class EpollStreamTests
         var count = await again.Stream.ReadAsync(buffer, ct).AsTask().WaitAsync(ct);
         Assert.Equal("still served"u8.ToArray(), buffer[..count]);
     }
+
+    [Fact]
+    public async Task A_token_cancelled_after_its_read_finished_never_cancels_a_later_read()
+    {
+        // The read parks while the data is on its way, so the loop may finish it while it is being parked: its token's
+        // callback must not outlive it (it was once registered after the park, and then cancelled the next read).
+        var ct = TestTimeout.Token();
+        using var pair = await ConnectAsync(ct);
+        var buffer = new byte[16];
+        for (var round = 0; round < 2000; round++)
+        {
+            using (var cancel = new CancellationTokenSource())
+            {
+                var send = pair.Client.SendAsync(new byte[] { 1 }, ct).AsTask();
+                Assert.Equal(1, await pair.Stream.ReadAsync(buffer, cancel.Token).AsTask().WaitAsync(ct));
+                await send;
+                await cancel.CancelAsync();
+            }
+
+            var next = pair.Stream.ReadAsync(buffer, ct).AsTask();
+            await pair.Client.SendAsync(new byte[] { 2 }, ct);
+            Assert.Equal(1, await next.WaitAsync(ct));
+            Assert.Equal(2, buffer[0]);
+        }
+    }
+
+    [Fact]
+    public async Task An_abort_while_the_first_write_parks_always_ends_that_write()
+    {
+        // Abort once looked for the write's operation before closing the direction: a first write parking in between
+        // was left waiting for ever.
+        var ct = TestTimeout.Token();
+        for (var round = 0; round < 200; round++)
+        {
+            using var pair = await ConnectAsync(ct);
+            using var start = new Barrier(2);
+            var write = Task.Run(() =>
+            {
+                start.SignalAndWait(ct);
+                return pair.Stream.WriteAsync(new byte[4 * 1024 * 1024], ct).AsTask();
+            }, ct);
+            var abort = Task.Run(() =>
+            {
+                start.SignalAndWait(ct);
+                pair.Stream.Abort();
+            }, ct);
+
+            await abort.WaitAsync(ct);
+            var error = await Record.ExceptionAsync(() => write.WaitAsync(ct));
+            Assert.True(error is IOException or ObjectDisposedException, $"round {round}: {error}");
+        }
+    }
 }
