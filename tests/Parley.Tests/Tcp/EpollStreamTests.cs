@@ -270,4 +270,47 @@ public sealed class EpollStreamTests
             Assert.True(error is IOException or ObjectDisposedException, $"round {round}: {error}");
         }
     }
+
+    [Fact]
+    public async Task Clients_that_reset_or_never_read_do_not_disturb_the_others_and_all_leave()
+    {
+        var ct = TestTimeout.Token();
+        await using var server = LoopbackServer.Start(
+            logs => new EchoHandler(new EchoOptions { Mode = EchoMode.Raw }, logs), options => options.Engine = TcpEngine.Epoll);
+
+        await Parallel.ForEachAsync(Enumerable.Range(0, 300), new ParallelOptions { MaxDegreeOfParallelism = 300, CancellationToken = ct },
+            async (i, token) =>
+            {
+                var client = await server.ConnectAsync(cancellationToken: token);
+                var data = new byte[(i % 7) * 40_000 + 1];
+                new Random(i).NextBytes(data);
+                switch (i % 3)
+                {
+                    case 0:
+                        // Well behaved: everything comes back, in order, then the end of the stream.
+                        var echoed = ReadAllAsync(client, data.Length, token);
+                        await client.SendAsync(data, token);
+                        client.Shutdown(SocketShutdown.Send);
+                        Assert.Equal(data, await echoed);
+                        Assert.Equal(0, await client.ReceiveAsync(new byte[1], token));
+                        client.Dispose();
+                        break;
+                    case 1:
+                        // Resets while the server may be writing to it.
+                        await client.SendAsync(data, token);
+                        client.LingerState = new LingerOption(true, 0);
+                        client.Dispose();
+                        break;
+                    default:
+                        // Sends and never reads, then leaves: the server's write may be parked. (Less than the server's
+                        // receive buffer holds, so that this send never waits for a server that waits for this client.)
+                        client.ReceiveBufferSize = 4096;
+                        await client.SendAsync(data.AsMemory(0, Math.Min(data.Length, 60_000)), token);
+                        client.Dispose();
+                        break;
+                }
+            });
+
+        await Poll.UntilAsync(() => server.Server.ConnectionCount == 0, "every connection closed");
+    }
 }
