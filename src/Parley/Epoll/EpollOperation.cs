@@ -45,10 +45,19 @@ internal sealed class EpollOperation : IValueTaskSource<int>, IValueTaskSource
     public void FailLater(Exception error) =>
         ThreadPool.UnsafeQueueUserWorkItem(static s => s.Operation.Fail(s.Error), (Operation: this, Error: error), preferLocal: false);
 
+    /// <summary>
+    /// Drops the cancellation callback, waiting for it if it is running on another thread right now: it then acts
+    /// on this operation, never on the next one.
+    /// </summary>
+    public void Release()
+    {
+        Registration.Dispose();
+        Registration = default;
+    }
+
     private void Finish()
     {
-        Registration.Unregister();
-        Registration = default;
+        Release();
         Buffer = default;
     }
 

@@ -199,26 +199,25 @@ internal sealed unsafe class EpollStream : Stream
     private int Park(ref int state, EpollOperation operation, Memory<byte> buffer, CancellationToken cancellationToken, Action<object?> cancel)
     {
         operation.Prepare(buffer, cancellationToken);
+        // Registered before the park, never after: once parked, the loop may finish the operation at once, and a
+        // registration made after that would outlive it and cancel whatever the next read or write parks. The
+        // callback finds nothing parked if the token fires before the park; the check below sees it then.
+        if (cancellationToken.CanBeCanceled && cancellationToken != _owner)
+        {
+            operation.Registration = cancellationToken.UnsafeRegister(cancel, this);
+        }
+
         var was = Interlocked.CompareExchange(ref state, Waiting, Idle);
         if (was != Idle)
         {
+            operation.Release();
             return was;
         }
 
-        if (cancellationToken.CanBeCanceled)
+        // The owner cancels through OwnerCancelled, which finds nothing parked if it ran before this park.
+        if (cancellationToken.IsCancellationRequested)
         {
-            if (cancellationToken == _owner)
-            {
-                // The owner cancels through OwnerCancelled, which finds nothing parked if it ran before this park.
-                if (cancellationToken.IsCancellationRequested)
-                {
-                    CancelWaiting(ref state, operation);
-                }
-            }
-            else
-            {
-                operation.Registration = cancellationToken.UnsafeRegister(cancel, this);
-            }
+            CancelWaiting(ref state, operation);
         }
 
         return Waiting;
@@ -391,24 +390,21 @@ internal sealed unsafe class EpollStream : Stream
     /// <summary>Ends the stream at once: a parked read or write fails as aborted, later ones as disposed.</summary>
     internal void Abort()
     {
-        Close(ref _readState, _read);
-        if (_write is { } write)
+        if (Interlocked.Exchange(ref _readState, Closed) == Waiting)
         {
-            Close(ref _writeState, write);
+            Aborted(_read);
         }
-        else
+
+        // The write's operation is looked up only after the exchange: a first write may be parking right now, and one
+        // that parked before it is there to fail, while one that parks after it finds the stream closed.
+        if (Interlocked.Exchange(ref _writeState, Closed) == Waiting)
         {
-            Volatile.Write(ref _writeState, Closed);
+            Aborted(Volatile.Read(ref _write)!);
         }
     }
 
-    private static void Close(ref int state, EpollOperation operation)
-    {
-        if (Interlocked.Exchange(ref state, Closed) == Waiting)
-        {
-            operation.FailLater(new IOException("The connection was aborted.", new SocketException((int)SocketError.OperationAborted)));
-        }
-    }
+    private static void Aborted(EpollOperation operation) =>
+        operation.FailLater(new IOException("The connection was aborted.", new SocketException((int)SocketError.OperationAborted)));
 
     protected override void Dispose(bool disposing)
     {

@@ -266,4 +266,99 @@ public sealed class EpollStreamTests
         var count = await again.Stream.ReadAsync(buffer, ct).AsTask().WaitAsync(ct);
         Assert.Equal("still served"u8.ToArray(), buffer[..count]);
     }
+
+    [Fact]
+    public async Task A_token_cancelled_after_its_read_finished_never_cancels_a_later_read()
+    {
+        // The read parks while the data is on its way, so the loop may finish it while it is being parked: its token's
+        // callback must not outlive it (it was once registered after the park, and then cancelled the next read).
+        var ct = TestTimeout.Token();
+        using var pair = await ConnectAsync(ct);
+        var buffer = new byte[16];
+        for (var round = 0; round < 2000; round++)
+        {
+            using (var cancel = new CancellationTokenSource())
+            {
+                var send = pair.Client.SendAsync(new byte[] { 1 }, ct).AsTask();
+                Assert.Equal(1, await pair.Stream.ReadAsync(buffer, cancel.Token).AsTask().WaitAsync(ct));
+                await send;
+                await cancel.CancelAsync();
+            }
+
+            var next = pair.Stream.ReadAsync(buffer, ct).AsTask();
+            await pair.Client.SendAsync(new byte[] { 2 }, ct);
+            Assert.Equal(1, await next.WaitAsync(ct));
+            Assert.Equal(2, buffer[0]);
+        }
+    }
+
+    [Fact]
+    public async Task An_abort_while_the_first_write_parks_always_ends_that_write()
+    {
+        // Abort once looked for the write's operation before closing the direction: a first write parking in between
+        // was left waiting for ever.
+        var ct = TestTimeout.Token();
+        for (var round = 0; round < 200; round++)
+        {
+            using var pair = await ConnectAsync(ct);
+            using var start = new Barrier(2);
+            var write = Task.Run(() =>
+            {
+                start.SignalAndWait(ct);
+                return pair.Stream.WriteAsync(new byte[4 * 1024 * 1024], ct).AsTask();
+            }, ct);
+            var abort = Task.Run(() =>
+            {
+                start.SignalAndWait(ct);
+                pair.Stream.Abort();
+            }, ct);
+
+            await abort.WaitAsync(ct);
+            var error = await Record.ExceptionAsync(() => write.WaitAsync(ct));
+            Assert.True(error is IOException or ObjectDisposedException, $"round {round}: {error}");
+        }
+    }
+
+    [Fact]
+    public async Task Clients_that_reset_or_never_read_do_not_disturb_the_others_and_all_leave()
+    {
+        var ct = TestTimeout.Token();
+        await using var server = LoopbackServer.Start(
+            logs => new EchoHandler(new EchoOptions { Mode = EchoMode.Raw }, logs), options => options.Engine = TcpEngine.Epoll);
+
+        await Parallel.ForEachAsync(Enumerable.Range(0, 300), new ParallelOptions { MaxDegreeOfParallelism = 300, CancellationToken = ct },
+            async (i, token) =>
+            {
+                var client = await server.ConnectAsync(cancellationToken: token);
+                var data = new byte[(i % 7) * 40_000 + 1];
+                new Random(i).NextBytes(data);
+                switch (i % 3)
+                {
+                    case 0:
+                        // Well behaved: everything comes back, in order, then the end of the stream.
+                        var echoed = ReadAllAsync(client, data.Length, token);
+                        await client.SendAsync(data, token);
+                        client.Shutdown(SocketShutdown.Send);
+                        Assert.Equal(data, await echoed);
+                        Assert.Equal(0, await client.ReceiveAsync(new byte[1], token));
+                        client.Dispose();
+                        break;
+                    case 1:
+                        // Resets while the server may be writing to it.
+                        await client.SendAsync(data, token);
+                        client.LingerState = new LingerOption(true, 0);
+                        client.Dispose();
+                        break;
+                    default:
+                        // Sends and never reads, then leaves: the server's write may be parked. (Less than the server's
+                        // receive buffer holds, so that this send never waits for a server that waits for this client.)
+                        client.ReceiveBufferSize = 4096;
+                        await client.SendAsync(data.AsMemory(0, Math.Min(data.Length, 60_000)), token);
+                        client.Dispose();
+                        break;
+                }
+            });
+
+        await Poll.UntilAsync(() => server.Server.ConnectionCount == 0, "every connection closed");
+    }
 }
