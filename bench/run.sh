@@ -7,10 +7,11 @@
 #
 #   bench/run.sh [--rounds N] [--duration 5s] [--warmup 5s] [--out DIR] [--native]
 #                [--cases pp64,pp1,stream64k,stream1k,framed,logged,metered,idle,idlemax,flood,chat] [--compare PARLEY]
-#                [--servers parley,sockets,native,before,go,node,kestrel]
+#                [--servers parley,sockets,native,before,go,node,kestrel] [--report DIR]
 #
 # --native: the native (AOT) build measured as well; --compare: another build of parley (say, of the commit before a
 # change) measured as "before" in every case the servers share, so that a change is proven in the same run;
+# --report DIR: no measuring, the table again from DIR's results.tsv (an earlier run's --out).
 # --servers parley,before: only those servers, for a quick look while iterating. "parley" is the server on its own
 # epoll engine (the default on Linux), "sockets" the same build with --engine sockets (the runtime's sockets).
 #
@@ -35,6 +36,7 @@ while [ $# -gt 0 ]; do
     --native) native_build=1; shift ;;
     --compare) compare=$2; shift 2 ;;
     --servers) only_servers=$2; shift 2 ;;
+    --report) report_only=1; out=$2; shift 2 ;;
     -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;
   esac
@@ -49,7 +51,7 @@ flood_connections=64
 out=${out:-$(mktemp -d /tmp/parley-bench.XXXXXX)}
 mkdir -p "$out"
 results="$out/results.tsv"
-: > "$results"
+[ -n "${report_only:-}" ] || : > "$results"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 command -v jq >/dev/null || { apt-get update -qq && apt-get install -y -qq jq >/dev/null; }
@@ -66,6 +68,9 @@ ulimit -n "$(ulimit -Hn)"
 # need one descriptor a connection), less a margin for what else they open.
 max_connections=$(($(ulimit -n) - 1000))
 
+# Everything up to the table: building, then every case of every round. Skipped with --report, which prints the
+# table again from an earlier run's raw figures.
+measure() {
 echo "== building (Release)"
 dotnet build "$root/src/Parley.Cli/Parley.Cli.csproj" -c Release -v quiet -nologo -clp:ErrorsOnly >/dev/null
 dotnet build "$root/bench/KestrelEcho/KestrelEcho.csproj" -c Release -v quiet -nologo -clp:ErrorsOnly >/dev/null
@@ -367,6 +372,22 @@ if has_case chat; then
   chat_case
 fi
 echo "finished: $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d ' ' -f 1-3 /proc/loadavg)" | tee -a "$out/conditions.txt"
+}
+
+if [ -n "${report_only:-}" ]; then
+  servers=$(awk -F '\t' '{ print $3 }' "$results" | grep -E '^(parley|sockets|native|before|go|node|kestrel)$' | sort -u | tr '\n' ' ')
+  rounds=$(awk -F '\t' '$1 > 0 { print $1 }' "$results" | sort -n | tail -n 1)
+else
+  measure
+fi
+
+# Capacity: the round trips a second each server would do on a whole core of its own (round trips/s divided by the
+# cores it used), for when the load generator, not the server, sets the pace.
+awk -F '\t' -v OFS='\t' '$4 == "rtps" { r[$1 FS $2 FS $3] = $5 } $4 == "cpu_busy" { b[$1 FS $2 FS $3] = $5 }
+  END { for (k in r) if ((k in b) && b[k] > 0) { split(k, f, FS); print f[1], f[2], f[3], "capacity", r[k] / b[k] } }' "$results" >"$results.capacity"
+grep -v $'\tcapacity\t' "$results" >"$results.tmp" || true
+cat "$results.tmp" "$results.capacity" >"$results"
+rm -f "$results.tmp" "$results.capacity"
 
 # median CASE SERVER METRIC: the median over the rounds, or "-" when not measured.
 median() {
@@ -404,6 +425,7 @@ table="$out/table.md"
   echo "|---|---|---|---|---|---|---|---|---|"
   if has_case pp64; then
     row pp64 rtps 0 "round trips/s" ">=" 1.1
+    row pp64 capacity 0 "round trips per second of server CPU (round trips/s ÷ cores busy)" ">=" 1.1
     row pp64 user_us_per_msg 2 "server user CPU per round trip, µs" "<=" 1.0
     row pp64 sys_us_per_msg 2 "server system CPU per round trip, µs"
     row pp64 cpu_busy 2 "server CPU busy (cores)"

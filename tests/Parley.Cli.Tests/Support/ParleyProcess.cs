@@ -17,12 +17,14 @@ internal sealed partial class ParleyProcess : IAsyncDisposable
     private readonly MemoryStream _stderr = new();
     private readonly Task _pumps;
     private readonly Lock _lock = new();
+    private readonly bool _ownsHome;
     private int _disposed;
 
-    private ParleyProcess(Process process, string home)
+    private ParleyProcess(Process process, string home, bool ownsHome)
     {
         _process = process;
         Home = home;
+        _ownsHome = ownsHome;
         _pumps = Task.WhenAll(
             Pump(process.StandardOutput.BaseStream, _stdout),
             Pump(process.StandardError.BaseStream, _stderr));
@@ -92,6 +94,7 @@ internal sealed partial class ParleyProcess : IAsyncDisposable
     private static ParleyProcess Start(string program, IEnumerable<string> prefix, IEnumerable<string> arguments,
         IDictionary<string, string?>? environment, string? workingDirectory, string? home)
     {
+        var ownsHome = home is null;
         home ??= Directory.CreateTempSubdirectory("parley-test-").FullName;
         var start = new ProcessStartInfo(program)
         {
@@ -128,7 +131,7 @@ internal sealed partial class ParleyProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("parley did not start");
-        return new ParleyProcess(process, home);
+        return new ParleyProcess(process, home, ownsHome);
     }
 
     public static ParleyProcess Start(params string[] arguments) => Start((IEnumerable<string>)arguments);
@@ -265,6 +268,18 @@ internal sealed partial class ParleyProcess : IAsyncDisposable
 
         await _pumps;
         _process.Dispose();
+        if (_ownsHome)
+        {
+            try
+            {
+                // The home this process was given, and whatever parley left in it (keys, known hosts, a database).
+                Directory.Delete(Home, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Best effort: a file still held open is left for the system's temporary-file cleaning.
+            }
+        }
     }
 
     [GeneratedRegex(@"^Listening on (?<address>\S+):(?<port>\d+)", RegexOptions.Multiline)]
