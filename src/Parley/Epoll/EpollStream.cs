@@ -281,18 +281,7 @@ internal sealed unsafe class EpollStream : Stream
                 return;
             }
 
-            if (error == EpollNative.EIntr)
-            {
-                continue;
-            }
-
-            if (error != EpollNative.EAgain)
-            {
-                operation.Fail(Failure(error));
-                return;
-            }
-
-            if (Repark(ref _readState, operation))
+            if (Settle(error, ref _readState, operation))
             {
                 return;
             }
@@ -318,22 +307,31 @@ internal sealed unsafe class EpollStream : Stream
                 continue;
             }
 
-            if (error == EpollNative.EIntr)
-            {
-                continue;
-            }
-
-            if (error != EpollNative.EAgain)
-            {
-                operation.Fail(Failure(error));
-                return;
-            }
-
-            if (Repark(ref _writeState, operation))
+            if (Settle(error, ref _writeState, operation))
             {
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// After a resumed operation's system call failed: fails it, or parks it again; false when it should be tried again
+    /// at once (interrupted, or readiness came meanwhile).
+    /// </summary>
+    private bool Settle(int error, ref int state, EpollOperation operation)
+    {
+        if (error == EpollNative.EIntr)
+        {
+            return false;
+        }
+
+        if (error != EpollNative.EAgain)
+        {
+            operation.Fail(Failure(error));
+            return true;
+        }
+
+        return Repark(ref state, operation);
     }
 
     /// <summary>Parks a resumed operation again; false when readiness came meanwhile (try again).</summary>
@@ -436,7 +434,15 @@ internal sealed unsafe class EpollStream : Stream
         base.Dispose(disposing);
     }
 
-    private int Receive(Span<byte> buffer, out int error)
+    private int Receive(Span<byte> buffer, out int error) => Transfer(buffer, send: false, out error);
+
+    private int Send(ReadOnlySpan<byte> buffer, out int error) => Transfer(buffer, send: true, out error);
+
+    /// <summary>
+    /// One <c>recv</c> or <c>send</c>, holding the socket's handle meanwhile, so that its descriptor cannot be closed
+    /// (and given to another connection) under the call; -1 and the errno when it fails.
+    /// </summary>
+    private int Transfer(ReadOnlySpan<byte> buffer, bool send, out int error)
     {
         var added = false;
         try
@@ -453,37 +459,12 @@ internal sealed unsafe class EpollStream : Stream
         {
             fixed (byte* data = buffer)
             {
-                var received = (int)EpollNative.Recv((int)_handle.DangerousGetHandle(), data, buffer.Length, 0);
-                error = received < 0 ? Marshal.GetLastPInvokeError() : 0;
-                return received;
-            }
-        }
-        finally
-        {
-            _handle.DangerousRelease();
-        }
-    }
-
-    private int Send(ReadOnlySpan<byte> buffer, out int error)
-    {
-        var added = false;
-        try
-        {
-            _handle.DangerousAddRef(ref added);
-        }
-        catch (ObjectDisposedException)
-        {
-            error = EBadF;
-            return -1;
-        }
-
-        try
-        {
-            fixed (byte* data = buffer)
-            {
-                var sent = (int)EpollNative.Send((int)_handle.DangerousGetHandle(), data, buffer.Length, EpollNative.MsgNoSignal);
-                error = sent < 0 ? Marshal.GetLastPInvokeError() : 0;
-                return sent;
+                var fd = (int)_handle.DangerousGetHandle();
+                var count = (int)(send
+                    ? EpollNative.Send(fd, data, buffer.Length, EpollNative.MsgNoSignal)
+                    : EpollNative.Recv(fd, data, buffer.Length, 0));
+                error = count < 0 ? Marshal.GetLastPInvokeError() : 0;
+                return count;
             }
         }
         finally
