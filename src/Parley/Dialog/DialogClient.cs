@@ -97,7 +97,23 @@ public static class DialogClient
 
         public async ValueTask DisposeAsync()
         {
-            await _messages.DisposeAsync().ConfigureAwait(false);
+            // A send may still be under way: the user typed exit just as the server said bye, and the conversation
+            // ended before the sender's flush did. Completing the pipe's writer under that flush returned its buffer
+            // twice and crashed the client (CI, 2026-12-06). Wait for the send, briefly; one stuck longer than that is
+            // left to fail with the connection, and its writer to the garbage collector.
+            if (!await _writeLock.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            try
+            {
+                await _messages.DisposeAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                _writeLock.Release();
+            }
         }
 
         private DialogClientOutcome Outcome() => _command switch
