@@ -23,6 +23,10 @@ public sealed record EchoClientResult(EchoClientOutcome Outcome, long Sent, long
             $"the server closed the connection without echoing anything of {Sent} {Unit} sent (is it a TLS server? then add --tls)",
         EchoClientOutcome.Incomplete => $"the server closed the connection after echoing {Returned} of {Sent} {Unit} sent",
         EchoClientOutcome.ServerClosed => "the server closed the connection",
+        // A TLS server that a plain client reaches closes at once, with a reset when the client's bytes came after it
+        // had looked: the same hint as a close.
+        EchoClientOutcome.ConnectionLost when Returned == 0 && Sent > 0 =>
+            $"the connection was lost (reset or broken) without echoing anything of {Sent} {Unit} sent (is it a TLS server? then add --tls)",
         _ => "the connection was lost (reset or broken)",
     };
 }
