@@ -7,13 +7,14 @@
 #
 #   bench/run.sh [--rounds N] [--duration 5s] [--warmup 5s] [--out DIR] [--native]
 #                [--cases pp64,pp1,stream64k,stream1k,framed,logged,metered,idle,idlemax,flood,chat] [--compare PARLEY]
-#                [--servers parley,sockets,native,before,go,node,kestrel] [--report DIR]
+#                [--servers parley,sockets,polling,native,before,go,node,kestrel] [--report DIR]
 #
 # --native: the native (AOT) build measured as well; --compare: another build of parley (say, of the commit before a
 # change) measured as "before" in every case the servers share, so that a change is proven in the same run;
 # --report DIR: no measuring, the table again from DIR's results.tsv (an earlier run's --out).
 # --servers parley,before: only those servers, for a quick look while iterating. "parley" is the server on its own
-# epoll engine (the default on Linux), "sockets" the same build with --engine sockets (the runtime's sockets).
+# epoll engine (the default on Linux), "sockets" the same build with --engine sockets (the runtime's sockets),
+# "polling" the same build with --busy-poll 50 (ping-pong cases only).
 #
 # Needs: the .NET 10 SDK with the ASP.NET Core runtime, Go (golang-go) and jq (both installed with apt-get when
 # missing), node, taskset, perf (for the system calls of stream1k; skipped without it), root or a hard limit of open
@@ -99,9 +100,11 @@ start_server() {
   local program=$parley
   [ "$name" = native ] && program=$native
   [ "$name" = before ] && program=$compare
-  # sockets: the same build on the runtime's sockets (--engine sockets) instead of its own epoll loops.
+  # sockets: the same build on the runtime's sockets (--engine sockets) instead of its own epoll loops; polling: the
+  # same build with its loops polling 50 µs before they sleep (--busy-poll 50), measured in the ping-pong cases.
   local engine=()
   [ "$name" = sockets ] && engine=(--engine sockets)
+  [ "$name" = polling ] && engine=(--busy-poll 50)
   if [ "$name" = kestrel ]; then
     taskset -c "$server_cpu" "$kestrel" 0 >"$server_log.out" 2>"$server_log.err" </dev/null &
   elif [ "$name" = go ]; then
@@ -294,8 +297,8 @@ chat_case() {
   echo "started: $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d ' ' -f 1-3 /proc/loadavg)"
 } | tee "$out/conditions.txt"
 
-servers="parley sockets go node kestrel"
-[ "${native_build:-0}" = 1 ] && servers="parley sockets native go node kestrel"
+servers="parley sockets polling go node kestrel"
+[ "${native_build:-0}" = 1 ] && servers="parley sockets polling native go node kestrel"
 [ -n "${compare:-}" ] && servers="before $servers"
 # --servers LIST (comma-separated): only these, for a quick look while iterating.
 [ -n "${only_servers:-}" ] && servers=${only_servers//,/ }
@@ -316,6 +319,7 @@ for round in $(seq 1 "$rounds"); do
   if has_case stream64k; then
     case_id=stream64k
     for s in $order; do
+      [ "$s" = polling ] && continue
       case $s in parley|native|before|sockets) o="--chunk-size 65536" ;; *) o="" ;; esac
       load_case "$s" "$o" "--mode stream --connections 16 --size 16384"
     done
@@ -356,11 +360,11 @@ for round in $(seq 1 "$rounds"); do
   fi
   if has_case idle; then
     case_id=idle
-    for s in $order; do idle_case "$s" "$idle_connections"; done
+    for s in $order; do [ "$s" = polling ] || idle_case "$s" "$idle_connections"; done
   fi
   if has_case idlemax; then
     case_id=idlemax
-    for s in $order; do idle_case "$s" "$max_connections"; done
+    for s in $order; do [ "$s" = polling ] || idle_case "$s" "$max_connections"; done
   fi
   if has_case flood; then
     case_id=flood
@@ -375,7 +379,7 @@ echo "finished: $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d ' ' -f 1
 }
 
 if [ -n "${report_only:-}" ]; then
-  servers=$(awk -F '\t' '{ print $3 }' "$results" | grep -E '^(parley|sockets|native|before|go|node|kestrel)$' | sort -u | tr '\n' ' ')
+  servers=$(awk -F '\t' '{ print $3 }' "$results" | grep -E '^(parley|sockets|polling|native|before|go|node|kestrel)$' | sort -u | tr '\n' ' ')
   rounds=$(awk -F '\t' '$1 > 0 { print $1 }' "$results" | sort -n | tail -n 1)
 else
   measure
@@ -435,6 +439,12 @@ table="$out/table.md"
   if has_case pp1; then
     row pp1 p50 1 "p50 latency, µs" "<=" 1.0
     row pp1 p99 1 "p99 latency, µs" "<=" 1.0
+    if [[ " $servers " == *" polling "* ]]; then
+      for m in p50 p99; do
+        r=$(pair_ratio pp1 polling go "$m")
+        echo "| pp1 | $m latency, µs, Parley with --busy-poll 50 | $(fmt "$(median pp1 polling "$m")" 1) | $(fmt "$(median pp1 go "$m")" 1) | | | $r | <= 1.0 | $(check "$r" '<=' 1.0) |"
+      done
+    fi
     row pp1 p999 1 "p99.9 latency, µs"
     row pp1 rtps 0 "round trips/s"
     row pp1 user_us_per_msg 2 "server user CPU per round trip, µs"
@@ -487,7 +497,7 @@ table="$out/table.md"
     r=$(pair_ratio chat parley bare dgps)
     echo "| chat | datagrams relayed/s, 200 members, 10 × 100 (bare relay: $(fmt "$(median chat bare dgps)")) | $(fmt "$(median chat parley dgps)") | | | | $r vs bare | ≥ 0.9 | $(check "$r" '>=' 0.9) |"
   fi
-  for other in sockets native before; do
+  for other in sockets polling native before; do
     [[ " $servers " == *" $other "* ]] || continue
     for line in "pp64 rtps round-trips/s,_64_conns 0" "pp64 user_us_per_msg user_CPU_per_round_trip_µs,_64_conns 2" \
       "pp64 sys_us_per_msg system_CPU_per_round_trip_µs,_64_conns 2" "pp1 p50 p50_latency_µs,_1_conn 1" \
@@ -496,6 +506,7 @@ table="$out/table.md"
       "idle idle_kib RSS_per_idle_conn_KiB 2" "idlemax idle_kib RSS_per_conn_at_the_descriptor_limit_KiB 2"; do
       read -r c m label digits <<<"$line"
       has_case "$c" || continue
+      [ "$(median "$c" "$other" "$m")" = - ] && continue
       echo "| $c | $other: ${label//_/ } | $(fmt "$(median "$c" "$other" "$m")" "$digits") (this build $(fmt "$(median "$c" parley "$m")" "$digits")) | | | | $(pair_ratio "$c" "$other" parley "$m") $other / this | | |"
     done
   done

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Net;
 using Parley.Cli.Hosting;
 using Parley.Tls;
@@ -27,6 +28,9 @@ internal sealed class TlsServerOptions
 
     private readonly Option<Duration> _handshakeTimeout = OptionFactory.Duration(
         "--tls-handshake-timeout", "With --tls: how long a client has to complete the TLS handshake", TimeSpan.FromSeconds(10));
+
+    /// <summary>Whether <c>--tls</c> was given.</summary>
+    public bool IsOn(CommandResult result) => result.Given(_tls);
 
     public void AddTo(Command command)
     {

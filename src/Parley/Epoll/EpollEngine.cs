@@ -6,6 +6,7 @@ namespace Parley.Epoll;
 internal static class EpollEngine
 {
     private static readonly Lock Gate = new();
+    private static readonly List<TimeSpan> BusyPolls = [];
     private static EpollLoop[]? _loops;
     private static uint _next;
 
@@ -25,6 +26,41 @@ internal static class EpollEngine
 
     /// <summary>Starts the loops now, so that a failure to (out of descriptors, say) is the server's start failing.</summary>
     public static void EnsureStarted() => _ = Volatile.Read(ref _loops) ?? Start();
+
+    /// <summary>
+    /// Has the loops poll for <paramref name="duration"/> before they sleep (<see cref="EpollLoop.BusyPoll"/>) until
+    /// <see cref="StopBusyPoll"/> takes it back; with several asked for at once, the longest.
+    /// </summary>
+    public static void StartBusyPoll(TimeSpan duration) => ChangeBusyPolls(static (list, d) => list.Add(d), duration);
+
+    /// <summary>Takes back a <see cref="StartBusyPoll"/>.</summary>
+    public static void StopBusyPoll(TimeSpan duration) => ChangeBusyPolls(static (list, d) => list.Remove(d), duration);
+
+    /// <summary>How long the loops poll before they sleep now: the longest <see cref="StartBusyPoll"/> not taken back.</summary>
+    public static TimeSpan BusyPoll
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return BusyPolls.Count == 0 ? TimeSpan.Zero : BusyPolls.Max();
+            }
+        }
+    }
+
+    private static void ChangeBusyPolls(Action<List<TimeSpan>, TimeSpan> change, TimeSpan duration)
+    {
+        var loops = Volatile.Read(ref _loops) ?? Start();
+        lock (Gate)
+        {
+            change(BusyPolls, duration);
+            var longest = BusyPoll;
+            foreach (var loop in loops)
+            {
+                loop.BusyPoll = longest;
+            }
+        }
+    }
 
     private static EpollLoop[] Start()
     {

@@ -35,6 +35,14 @@ internal static unsafe partial class EpollNative
     [LibraryImport("libc", EntryPoint = "epoll_wait", SetLastError = true)]
     public static partial int EpollWait(int epfd, byte* events, int maxEvents, int timeout);
 
+    /// <summary>
+    /// <c>epoll_wait</c> with a zero timeout: it never blocks, so it skips the runtime's switch to preemptive mode,
+    /// which would cost more than the call itself when a loop polls.
+    /// </summary>
+    [LibraryImport("libc", EntryPoint = "epoll_wait", SetLastError = true)]
+    [SuppressGCTransition]
+    public static partial int EpollPoll(int epfd, byte* events, int maxEvents, int timeout = 0);
+
     [LibraryImport("libc", EntryPoint = "recv", SetLastError = true)]
     public static partial nint Recv(int fd, byte* buffer, nint length, int flags);
 

@@ -82,6 +82,8 @@ public sealed partial class TcpServer : Parley.Hosting.IServer
     /// <summary>Whether accepted connections go to the epoll engine: asked for, and no TLS (which keeps to the runtime's sockets).</summary>
     internal bool UsesEpoll => Options.Engine == TcpEngine.Epoll && Options.Transform is null;
 
+    private bool BusyPolls => UsesEpoll && Options.BusyPoll > TimeSpan.Zero;
+
     internal TimeProvider TimeProvider { get; }
 
     /// <summary>
@@ -124,6 +126,11 @@ public sealed partial class TcpServer : Parley.Hosting.IServer
         // Always made, limits or not: besides the refusal reports, it makes the runtime start its timer thread now. Out
         // of descriptors, the runtime cannot start a thread, and the accept loop's back-off would never end.
         _refusalReports = TimeProvider.CreateTimer(static s => ((TcpServer)s!)._refusals.Flush(), this, RefusalReportPeriod, RefusalReportPeriod);
+
+        if (BusyPolls)
+        {
+            Parley.Epoll.EpollEngine.StartBusyPoll(Options.BusyPoll);
+        }
 
         TakeSpares();
         _acceptLoop = AcceptLoopAsync(_listener);
@@ -193,6 +200,11 @@ public sealed partial class TcpServer : Parley.Hosting.IServer
                 }
 
                 await all.ConfigureAwait(false);
+            }
+
+            if (BusyPolls)
+            {
+                Parley.Epoll.EpollEngine.StopBusyPoll(Options.BusyPoll);
             }
 
             var uptime = _startedAt == 0 ? TimeSpan.Zero : TimeProvider.GetElapsedTime(_startedAt);
@@ -338,7 +350,7 @@ public sealed partial class TcpServer : Parley.Hosting.IServer
         var idle = Options.IdleTimeout is { } t ? Durations.Format(t) : "off";
         var tls = Options.Transform is null ? "off" : "on";
         return $"address {address}, port {Options.Port}, port tries {Options.PortTries}, stop allowed from {Options.StopPolicy.ToString().ToLowerInvariant()}, " +
-            $"idle timeout {idle}, TLS {tls}, engine {(UsesEpoll ? "epoll" : "sockets")}, max connections {Limit(Options.MaxConnections)}, " +
+            $"idle timeout {idle}, TLS {tls}, engine {(UsesEpoll ? "epoll" : "sockets")}{(BusyPolls ? " (busy poll " + Options.BusyPoll.TotalMicroseconds.ToString("0", CultureInfo.InvariantCulture) + " µs)" : "")}, max connections {Limit(Options.MaxConnections)}, " +
             $"max connections per address {Limit(Options.MaxConnectionsPerAddress)}, {_handler.DescribeSettings()}";
     }
 

@@ -20,16 +20,26 @@ internal static class EchoCommands
         var engine = OptionFactory.Choice(
             "--engine", "What drives the connections: epoll (Parley's own loops, Linux on x86-64 or Arm64), sockets (the runtime's), "
             + "or auto: epoll where it works, else sockets. TLS connections always use sockets", "auto", "auto", "epoll", "sockets");
+        var busyPoll = OptionFactory.Int(
+            "--busy-poll", "With the epoll engine: microseconds a loop that has run out of work keeps polling for the next request before it sleeps; "
+            + "saves the wake-up (lower latency) for up to a core of CPU per loop while requests come that often (0: off)", 0, 0, 1000, "µs");
         server.AddTo(command);
         modes.AddTo(command);
         framed.AddTo(command);
         command.Add(chunk);
         command.Add(engine);
+        command.Add(busyPoll);
         command.Validators.Add(result =>
         {
             if (result.Typed(engine) is { } typed && typed.Equals("epoll", StringComparison.OrdinalIgnoreCase) && !Tcp.TcpServer.EpollSupported)
             {
                 result.AddError("--engine epoll needs Linux on x86-64 or Arm64; use --engine sockets (or auto) here");
+            }
+
+            if (int.TryParse(result.Typed(busyPoll), out var polling) && polling > 0
+                && (!Tcp.TcpServer.EpollSupported || "sockets".Equals(result.Typed(engine), StringComparison.OrdinalIgnoreCase) || server.Tls.IsOn(result)))
+            {
+                result.AddError("--busy-poll works only on the epoll engine (Linux on x86-64 or Arm64, without --tls and --engine sockets)");
             }
         });
         var udp = new UdpEchoServe();
@@ -44,6 +54,7 @@ internal static class EchoCommands
 
             var options = server.Read(result, console);
             options.Engine = result.GetValue(engine) == "sockets" || !Tcp.TcpServer.EpollSupported ? Tcp.TcpEngine.Sockets : Tcp.TcpEngine.Epoll;
+            options.BusyPoll = TimeSpan.FromMicroseconds(result.GetValue(busyPoll));
             var echo = new EchoOptions
             {
                 ChunkSize = result.GetValue(chunk),

@@ -420,6 +420,7 @@ public sealed class EchoProcessTests
     [Theory]
     [InlineData(new string[0], "engine epoll")]
     [InlineData(new[] { "--engine", "sockets" }, "engine sockets")]
+    [InlineData(new[] { "--busy-poll", "50" }, "engine epoll (busy poll 50 µs)")]
     public async Task The_start_line_names_the_engine_and_either_engine_echoes_and_half_closes(string[] options, string engine)
     {
         var ct = TestTimeout.Token();
@@ -454,6 +455,23 @@ public sealed class EchoProcessTests
 
         Assert.Equal(2, exit);
         Assert.Contains("--engine: 'iocp' is not one of auto, epoll, sockets", ErrorLine(server), StringComparison.Ordinal);
+        AssertNoStackTrace(server.StandardError);
+    }
+
+    [Theory]
+    [InlineData("--busy-poll works only on the epoll engine", "--busy-poll", "50", "--engine", "sockets")]
+    [InlineData("--busy-poll works only on the epoll engine", "--busy-poll", "50", "--tls")]
+    [InlineData("--busy-poll applies to TCP only", "--busy-poll", "50", "--udp")]
+    [InlineData("--busy-poll: '5000' is not a whole number from 0 to 1000", "--busy-poll", "5000")]
+    [InlineData("--busy-poll: 'soon' is not a whole number", "--busy-poll", "soon")]
+    public async Task Busy_polling_where_it_cannot_work_is_one_line_and_exit_code_2(string error, params string[] options)
+    {
+        var ct = TestTimeout.Token();
+        var (exit, server) = await ParleyProcess.RunAsync("", ct, ["serve", "echo", "--no-prompt", .. options]);
+        await using var _ = server;
+
+        Assert.Equal(2, exit);
+        Assert.Contains(error, ErrorLine(server), StringComparison.Ordinal);
         AssertNoStackTrace(server.StandardError);
     }
 
