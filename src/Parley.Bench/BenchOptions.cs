@@ -45,6 +45,14 @@ public sealed class BenchOptions
     /// <summary>How many connections are opened at the same time while connecting. Default 32.</summary>
     public int ConnectConcurrency { get; set; } = 32;
 
+    /// <summary>
+    /// How long the generator's epoll loops poll for the next echo before they sleep (see
+    /// <see cref="TcpServerOptions.BusyPoll"/>): the generator then never pays for a wake-up, nor does the server for
+    /// waking it, so more of the round trip is the server's. Costs the generator's whole core while it runs. Default
+    /// zero: no polling.
+    /// </summary>
+    public TimeSpan BusyPoll { get; set; }
+
     /// <summary>How each connection is made (connect timeout, address family).</summary>
     public ConnectOptions Connect { get; set; } = new();
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using HdrHistogram;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Parley.Epoll;
 using Parley.Framing;
 using Parley.Net;
 using Parley.Tcp;
@@ -43,6 +44,7 @@ public sealed class LoadGenerator
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.Duration, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Warmup, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.DrainTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.BusyPoll, TimeSpan.Zero);
         if (options.Framing == BenchFraming.Length && options.Connect.Tls is not null)
         {
             throw new ArgumentException("Length framing is read with MessageSocket, over plain TCP only.", nameof(options));
@@ -103,6 +105,12 @@ public sealed class LoadGenerator
         var connections = await ConnectAllAsync(target, cancellationToken).ConfigureAwait(false);
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Task[] loops = [];
+        var busyPoll = Options.BusyPoll > TimeSpan.Zero && EpollEngine.IsSupported;
+        if (busyPoll)
+        {
+            EpollEngine.StartBusyPoll(Options.BusyPoll);
+        }
+
         try
         {
             BenchLog.Loading(_logger, target, connections.Length, Options.Mode);
@@ -136,6 +144,11 @@ public sealed class LoadGenerator
             await Task.WhenAll(loops.Select(static l => l.ContinueWith(static _ => { }, TaskScheduler.Default))).ConfigureAwait(false);
             await Task.WhenAll(connections.Select(static c => c.CloseAsync().AsTask())).ConfigureAwait(false);
             Interlocked.Exchange(ref _open, 0);
+            if (busyPoll)
+            {
+                EpollEngine.StopBusyPoll(Options.BusyPoll);
+            }
+
             Enter(BenchPhase.Done);
         }
     }

@@ -1,4 +1,5 @@
 using System.Text;
+using Parley.Bench;
 using Parley.Echo;
 using Parley.Epoll;
 using Parley.Tcp;
@@ -63,6 +64,36 @@ public sealed class BusyPollTests
         Assert.Equal(TimeSpan.FromMicroseconds(20), EpollEngine.BusyPoll);
         await AssertEchoesAsync(brief, ct);
     }
+
+    [Fact]
+    public async Task A_busy_polling_load_generator_counts_every_byte_and_leaves_the_loops_sleeping_afterwards()
+    {
+        var ct = TestTimeout.Token();
+        await using var server = FakeEchoServer.Start();
+        var generator = new LoadGenerator(new BenchOptions
+        {
+            Port = server.Port,
+            Host = "127.0.0.1",
+            Connections = 4,
+            Warmup = TimeSpan.FromMilliseconds(100),
+            Duration = TimeSpan.FromMilliseconds(300),
+            BusyPoll = TimeSpan.FromMicroseconds(100),
+        });
+
+        var running = generator.RunAsync(ct);
+        await Poll.UntilAsync(() => generator.Phase == BenchPhase.Measuring, "the generator measuring");
+        Assert.Equal(TimeSpan.FromMicroseconds(100), EpollEngine.BusyPoll);
+        var result = await running;
+
+        Assert.True(result.Ok, string.Join("; ", result.Problems));
+        Assert.Equal(server.BytesSent, result.BytesReceived);
+        Assert.True(result.RoundTrips > 0);
+        Assert.Equal(TimeSpan.Zero, EpollEngine.BusyPoll);
+    }
+
+    [Fact]
+    public void A_negative_busy_poll_is_refused_before_anything_connects() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LoadGenerator(new BenchOptions { BusyPoll = TimeSpan.FromMicroseconds(-1) }));
 
     [Fact]
     public async Task A_server_on_the_runtimes_sockets_leaves_the_loops_sleeping_at_once()

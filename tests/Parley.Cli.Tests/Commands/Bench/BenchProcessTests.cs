@@ -36,6 +36,23 @@ public sealed class BenchProcessTests
     }
 
     [Fact]
+    public async Task A_busy_polling_generator_against_a_busy_polling_server_gets_every_byte_back()
+    {
+        var ct = TestTimeout.Token();
+        var (server, port) = await EchoServerProcess.StartAsync(ct, "--busy-poll", "50");
+        await using var _ = server;
+
+        var (exit, bench) = await ParleyProcess.RunAsync("", ct,
+            "bench", "127.0.0.1", "--port", $"{port}", "--connections", "2", "--duration", "1s", "--warmup", "0", "--busy-poll", "50", "--json");
+        await using var __ = bench;
+
+        Assert.Equal(0, exit);
+        using var json = JsonDocument.Parse(bench.StandardOutput);
+        Assert.True(json.RootElement.GetProperty("verification").GetProperty("ok").GetBoolean());
+        Assert.True(json.RootElement.GetProperty("roundTrips").GetInt64() > 0);
+    }
+
+    [Fact]
     public async Task Stream_mode_prints_a_table_with_the_per_connection_spread()
     {
         var ct = TestTimeout.Token();
@@ -101,6 +118,7 @@ public sealed class BenchProcessTests
     [InlineData("--mode", "burst")]
     [InlineData("--duration", "soon")]
     [InlineData("--warmup", "-1s")]
+    [InlineData("--busy-poll", "1001")]
     public async Task Bad_options_are_usage_errors(string option, string value)
     {
         var ct = TestTimeout.Token();
