@@ -8,10 +8,13 @@
 #   bench/run.sh [--rounds N] [--duration 5s] [--warmup 5s] [--out DIR] [--native]
 #                [--cases pp64,pp1,stream64k,stream1k,framed,logged,metered,idle,idlemax,flood,chat] [--compare PARLEY]
 #                [--servers parley,sockets,polling,native,before,go,node,kestrel] [--report DIR]
+#                [--generator-busy-poll µs]
 #
 # --native: the native (AOT) build measured as well; --compare: another build of parley (say, of the commit before a
 # change) measured as "before" in every case the servers share, so that a change is proven in the same run;
-# --report DIR: no measuring, the table again from DIR's results.tsv (an earlier run's --out).
+# --report DIR: no measuring, the table again from DIR's results.tsv (an earlier run's --out);
+# --generator-busy-poll µs: the load generator polls for echoes instead of sleeping (parley bench --busy-poll), so that
+# it costs less per round trip and sets the pace less often; the same for every server.
 # --servers parley,before: only those servers, for a quick look while iterating. "parley" is the server on its own
 # epoll engine (the default on Linux), "sockets" the same build with --engine sockets (the runtime's sockets),
 # "polling" the same build with --busy-poll 50 (ping-pong cases only).
@@ -38,6 +41,7 @@ while [ $# -gt 0 ]; do
     --compare) compare=$2; shift 2 ;;
     --servers) only_servers=$2; shift 2 ;;
     --report) report_only=1; out=$2; shift 2 ;;
+    --generator-busy-poll) generator_poll=$2; shift 2 ;;
     -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;
   esac
@@ -149,7 +153,7 @@ now() { date +%s.%N; }
 # bench FILE [parley bench options...]: runs the load generator pinned to $load_cpu; fails the script on a wrong echo.
 bench() {
   local file=$1; shift
-  if ! taskset -c "$load_cpu" "$parley" bench 127.0.0.1 --port "$server_port" --json "$@" >"$file" 2>"$file.err"; then
+  if ! taskset -c "$load_cpu" "$parley" bench 127.0.0.1 --port "$server_port" --json ${generator_poll:+--busy-poll "$generator_poll"} "$@" >"$file" 2>"$file.err"; then
     echo "run.sh: parley bench failed ($case_id, round $round); see $file and $file.err" >&2
     cat "$file.err" >&2
     exit 1
@@ -295,6 +299,7 @@ chat_case() {
 {
   echo "machine: $(nproc --all) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), Linux $(uname -r), .NET $(dotnet --version), $(go version | cut -d ' ' -f 3), node $(node --version)"
   echo "started: $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d ' ' -f 1-3 /proc/loadavg)"
+  if [ -n "${generator_poll:-}" ]; then echo "load generator: parley bench --busy-poll $generator_poll"; fi
 } | tee "$out/conditions.txt"
 
 servers="parley sockets polling go node kestrel"
