@@ -47,12 +47,11 @@ public sealed class TcpServerTests
     {
         var ct = TestTimeout.Token();
         var time = new FakeTimeProvider();
-        await using var server = LoopbackServer.Start(_ => new FloodingHandler(), o => o.Engine = engine, time);
+        await using var server = StartFlooding(engine, time);
         var clients = await ConnectAsync(server, 3, ct);
 
         var requested = time.GetUtcNow();
-        var stop = server.Server.StopAsync("the test");
-        await Poll.UntilAsync(() => server.Logs.Has("ServerStopping"), "the stop to signal the connections");
+        var stop = await RequestStopAsync(server);
         Assert.False(stop.IsCompleted);
         // The clock moves only when the test moves it, a second at a time: the stop may not be waiting on it yet.
         await Poll.UntilAsync(() =>
@@ -79,11 +78,9 @@ public sealed class TcpServerTests
         // A stop that ended before its timeout with writes parked on clients that never read: the clients had gone
         // (closing a socket with unread data resets the connection), and so had the writes that waited for them.
         var ct = TestTimeout.Token();
-        var time = new FakeTimeProvider();
-        await using var server = LoopbackServer.Start(_ => new FloodingHandler(), o => o.Engine = engine, time);
+        await using var server = StartFlooding(engine, new FakeTimeProvider());
         var clients = await ConnectAsync(server, 3, ct);
-        var stop = server.Server.StopAsync("the test");
-        await Poll.UntilAsync(() => server.Logs.Has("ServerStopping"), "the stop to signal the connections");
+        var stop = await RequestStopAsync(server);
 
         foreach (var client in clients)
         {
@@ -93,6 +90,17 @@ public sealed class TcpServerTests
         await stop.WaitAsync(ct);
         Assert.False(server.Logs.Has("ConnectionsAborted"));
         Assert.Equal(3, server.Logs.Events("ClientDisconnected").Count);
+    }
+
+    private static LoopbackServer StartFlooding(TcpEngine engine, TimeProvider time) =>
+        LoopbackServer.Start(_ => new FloodingHandler(), o => o.Engine = engine, time);
+
+    /// <summary>Asks the server to stop, and returns the stop once it has told every connection.</summary>
+    private static async Task<Task> RequestStopAsync(LoopbackServer server)
+    {
+        var stop = server.Server.StopAsync("the test");
+        await Poll.UntilAsync(() => server.Logs.Has("ServerStopping"), "the stop to signal the connections");
+        return stop;
     }
 
     /// <summary><paramref name="count"/> clients, each owed more by its handler than the socket buffers hold.</summary>
