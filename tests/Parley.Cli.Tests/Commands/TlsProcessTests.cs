@@ -36,7 +36,8 @@ public sealed partial class TlsProcessTests
         var ct = TestTimeout.Token();
         var (server, port, fingerprint) = await StartTlsServerAsync(ct);
         await using var _ = server;
-        var home = Directory.CreateTempSubdirectory("parley-client-").FullName;
+        using var homeFolder = new TempFolder("parley-client-");
+        var home = homeFolder.FullName;
 
         await using var refused = await RunClientAsync("hi\n", home, ct, "--tls", "--port", $"{port}");
         await using var trusted = await RunClientAsync("hi\n", home, ct, "--tls", "--trust-on-first-use", "--port", $"{port}");
@@ -59,7 +60,8 @@ public sealed partial class TlsProcessTests
         var ct = TestTimeout.Token();
         var (server, port, _) = await StartTlsServerAsync(ct);
         await using var _ = server;
-        var home = Directory.CreateTempSubdirectory("parley-client-").FullName;
+        using var homeFolder = new TempFolder("parley-client-");
+        var home = homeFolder.FullName;
         var knownHosts = Path.Combine(home, "config", "parley", "known_hosts");
         Directory.CreateDirectory(knownHosts);
 
@@ -77,7 +79,8 @@ public sealed partial class TlsProcessTests
         var ct = TestTimeout.Token();
         var (server, port, fingerprint) = await StartTlsServerAsync(ct);
         await using var _ = server;
-        var home = Directory.CreateTempSubdirectory("parley-client-").FullName;
+        using var homeFolder = new TempFolder("parley-client-");
+        var home = homeFolder.FullName;
         var knownHosts = Path.Combine(home, "config", "parley", "known_hosts");
         Directory.CreateDirectory(Path.GetDirectoryName(knownHosts)!);
         var old = "SHA256:" + Convert.ToBase64String(SHA256.HashData("the old certificate"u8)).TrimEnd('=');
@@ -100,7 +103,8 @@ public sealed partial class TlsProcessTests
         var ct = TestTimeout.Token();
         var (server, port, fingerprint) = await StartTlsServerAsync(ct);
         await using var _ = server;
-        var home = Directory.CreateTempSubdirectory("parley-client-").FullName;
+        using var homeFolder = new TempFolder("parley-client-");
+        var home = homeFolder.FullName;
         var wrong = "SHA256:" + Convert.ToBase64String(SHA256.HashData("someone else"u8)).TrimEnd('=');
 
         await using var pinned = await RunClientAsync("pin\n", home, ct, "--tls", "--fingerprint", fingerprint, "--port", $"{port}");
@@ -117,7 +121,8 @@ public sealed partial class TlsProcessTests
     public async Task The_generated_certificate_is_reused_after_a_restart_and_its_key_is_readable_by_the_owner_only()
     {
         var ct = TestTimeout.Token();
-        var home = Directory.CreateTempSubdirectory("parley-server-").FullName;
+        using var homeFolder = new TempFolder("parley-server-");
+        var home = homeFolder.FullName;
         string first;
         {
             var (server, _, fingerprint) = await StartTlsServerAsync(ct, home);
@@ -140,18 +145,19 @@ public sealed partial class TlsProcessTests
     public async Task A_real_certificate_can_be_given_as_PEM_files()
     {
         var ct = TestTimeout.Token();
-        var directory = Directory.CreateTempSubdirectory("parley-cert-").FullName;
+        using var directory = new TempFolder("parley-cert-");
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=echo.example.test", key, HashAlgorithmName.SHA256);
         using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-        await File.WriteAllTextAsync(Path.Combine(directory, "cert.pem"), certificate.ExportCertificatePem(), ct);
-        await File.WriteAllTextAsync(Path.Combine(directory, "key.pem"), key.ExportPkcs8PrivateKeyPem(), ct);
+        await File.WriteAllTextAsync(directory.Combine("cert.pem"), certificate.ExportCertificatePem(), ct);
+        await File.WriteAllTextAsync(directory.Combine("key.pem"), key.ExportPkcs8PrivateKeyPem(), ct);
         var expected = "SHA256:" + Convert.ToBase64String(SHA256.HashData(certificate.RawData)).TrimEnd('=');
 
         var (server, port, fingerprint) = await StartTlsServerAsync(ct, null,
-            "--cert", Path.Combine(directory, "cert.pem"), "--key", Path.Combine(directory, "key.pem"));
+            "--cert", directory.Combine("cert.pem"), "--key", directory.Combine("key.pem"));
         await using var _ = server;
-        await using var client = await RunClientAsync("real\n", Directory.CreateTempSubdirectory().FullName, ct, "--tls", "--fingerprint", expected, "--port", $"{port}");
+        using var clientHome = new TempFolder();
+        await using var client = await RunClientAsync("real\n", clientHome.FullName, ct, "--tls", "--fingerprint", expected, "--port", $"{port}");
 
         Assert.Equal(expected, fingerprint);
         Assert.Contains("TLS certificate: CN=echo.example.test", server.StandardError, StringComparison.Ordinal);
@@ -162,7 +168,8 @@ public sealed partial class TlsProcessTests
     public async Task A_certificate_file_that_cannot_be_loaded_is_one_line_before_any_port_opens()
     {
         var ct = TestTimeout.Token();
-        var home = Directory.CreateTempSubdirectory().FullName;
+        using var homeFolder = new TempFolder();
+        var home = homeFolder.FullName;
         var bogus = Path.Combine(home, "bogus.pem");
         await File.WriteAllTextAsync(bogus, "-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----\n", ct);
 
@@ -181,7 +188,8 @@ public sealed partial class TlsProcessTests
         await using var _ = tlsServer;
         var (plainServer, plainPort) = await EchoServerProcess.StartAsync(ct);
         await using var __ = plainServer;
-        var home = Directory.CreateTempSubdirectory().FullName;
+        using var homeFolder = new TempFolder();
+        var home = homeFolder.FullName;
 
         await using var plainOnTls = await RunClientAsync("hello\n", home, ct, "--port", $"{tlsPort}");
         await using var tlsOnPlain = await RunClientAsync("hello\n", home, ct, "--tls", "--insecure", "--port", $"{plainPort}");
@@ -206,7 +214,8 @@ public sealed partial class TlsProcessTests
         await using var _ = tlsServer;
         var (plainServer, plainPort) = await EchoServerProcess.StartAsync(ct);
         await using var __ = plainServer;
-        var home = Directory.CreateTempSubdirectory("parley-client-").FullName;
+        using var homeFolder = new TempFolder("parley-client-");
+        var home = homeFolder.FullName;
 
         await using var untrusted = await RunAsync("", home, ct, "ping", "127.0.0.1", "-p", $"{tlsPort}", "-c", "2", "-i", "10ms", "--tls", "--json");
         await using var trusted = await RunAsync(
@@ -244,7 +253,8 @@ public sealed partial class TlsProcessTests
         var (server, port, fingerprint) = await StartTlsServerAsync(ct, null, "--framing", "length");
         await using var _ = server;
 
-        await using var client = await RunClientAsync("one\nПривет\n", Directory.CreateTempSubdirectory().FullName, ct,
+        using var clientHome = new TempFolder();
+        await using var client = await RunClientAsync("one\nПривет\n", clientHome.FullName, ct,
             "--tls", "--fingerprint", fingerprint, "--framing", "length", "--port", $"{port}");
 
         Assert.Equal(0, await client.WaitForExitAsync(ct));
@@ -255,10 +265,12 @@ public sealed partial class TlsProcessTests
     public async Task The_identification_service_works_unchanged_over_TLS()
     {
         var ct = TestTimeout.Token();
-        var server = ParleyProcess.Start("serve", "ident", "--tls", "--port", "0", "--host", "127.0.0.1", "--db", DialogServerProcess.NewDatabasePath());
+        using var database = new TempFolder("parley-cli-db-");
+        var server = ParleyProcess.Start("serve", "ident", "--tls", "--port", "0", "--host", "127.0.0.1", "--db", database.Combine("parley.db"));
         await using var _ = server;
         var port = await server.WaitForListeningPortAsync(ct);
-        var home = Directory.CreateTempSubdirectory().FullName;
+        using var homeFolder = new TempFolder();
+        var home = homeFolder.FullName;
 
         var client = ParleyProcess.Start(["client", "ident", "--tls", "--trust-on-first-use", "--host", "127.0.0.1", "--port", $"{port}"], home: home);
         await using var __ = client;
@@ -275,11 +287,13 @@ public sealed partial class TlsProcessTests
     public async Task The_authentication_service_works_over_TLS_including_resume_and_without_the_cleartext_warning()
     {
         var ct = TestTimeout.Token();
-        var database = DialogServerProcess.NewDatabasePath();
+        using var databaseFolder = new TempFolder("parley-cli-db-");
+        var database = databaseFolder.Combine("parley.db");
         var server = ParleyProcess.Start("serve", "auth", "--tls", "--port", "0", "--host", "0.0.0.0", "--db", database);
         await using var _ = server;
         var port = await server.WaitForListeningPortAsync(ct);
-        var home = Directory.CreateTempSubdirectory().FullName;
+        using var homeFolder = new TempFolder();
+        var home = homeFolder.FullName;
         string[] client = ["client", "auth", "--tls", "--trust-on-first-use", "--host", "127.0.0.1", "--port", $"{port}"];
 
         var first = ParleyProcess.Start(client, home: home);
@@ -302,7 +316,8 @@ public sealed partial class TlsProcessTests
     public async Task Without_TLS_the_authentication_server_warns_when_it_listens_beyond_loopback()
     {
         var ct = TestTimeout.Token();
-        var server = ParleyProcess.Start("serve", "auth", "--port", "0", "--host", "0.0.0.0", "--db", DialogServerProcess.NewDatabasePath());
+        using var database = new TempFolder("parley-cli-db-");
+        var server = ParleyProcess.Start("serve", "auth", "--port", "0", "--host", "0.0.0.0", "--db", database.Combine("parley.db"));
         await using var _ = server;
 
         await server.WaitForListeningPortAsync(ct);

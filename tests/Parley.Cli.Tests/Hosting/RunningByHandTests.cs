@@ -115,11 +115,12 @@ public sealed class RunningByHandTests
         var ct = TestTimeout.Token();
         string[] command = ["serve", "echo", "--host", "127.0.0.1", "--port", "80"];
         ParleyProcess server;
+        using var copy = new TempFolder("parley-nobody-");
         if (OrdinaryUserFactAttribute.AsRoot)
         {
             // Root may bind port 80; to see what an ordinary user sees, drop to 'nobody' for this one run.
             server = ParleyProcess.StartWrapped("/usr/bin/setpriv", ["--reuid=nobody", "--regid=nogroup", "--clear-groups", "--"], command,
-                program: OrdinaryUserFactAttribute.ProgramForNobody());
+                program: OrdinaryUserFactAttribute.ProgramForNobody(copy));
         }
         else
         {
@@ -137,7 +138,8 @@ public sealed class RunningByHandTests
     public async Task After_a_stop_the_log_file_holds_every_event_of_the_session_in_order_and_the_console_only_the_listening_line()
     {
         var ct = TestTimeout.Token();
-        var home = Directory.CreateTempSubdirectory("parley-log-").FullName;
+        using var homeFolder = new TempFolder("parley-log-");
+        var home = homeFolder.FullName;
         var log = Path.Combine(home, "server.log");
         await using var server = ParleyProcess.Start(["serve", "echo", "--host", "127.0.0.1", "--port", "0", "--log-file", log, "--log-level", "debug"], home: home);
         var port = await server.WaitForListeningPortAsync(ct);
@@ -163,7 +165,8 @@ public sealed class RunningByHandTests
     public async Task With_log_console_the_events_go_to_both()
     {
         var ct = TestTimeout.Token();
-        var home = Directory.CreateTempSubdirectory("parley-log-").FullName;
+        using var homeFolder = new TempFolder("parley-log-");
+        var home = homeFolder.FullName;
         var log = Path.Combine(home, "server.log");
         await using var server = ParleyProcess.Start(["serve", "echo", "--host", "127.0.0.1", "--port", "0", "--log-file", log, "--log-console"], home: home);
         await server.WaitForListeningPortAsync(ct);
@@ -179,7 +182,8 @@ public sealed class RunningByHandTests
     public async Task Json_log_lines_parse_and_carry_the_structured_fields()
     {
         var ct = TestTimeout.Token();
-        var home = Directory.CreateTempSubdirectory("parley-log-").FullName;
+        using var homeFolder = new TempFolder("parley-log-");
+        var home = homeFolder.FullName;
         var log = Path.Combine(home, "server.json");
         await using var server = ParleyProcess.Start(["serve", "echo", "--host", "127.0.0.1", "--port", "0", "--log-file", log, "--log-format", "json"], home: home);
         var port = await server.WaitForListeningPortAsync(ct);
@@ -202,7 +206,8 @@ public sealed class RunningByHandTests
     public async Task The_log_file_rolls_over_at_the_size_limit_keeping_five_files()
     {
         var ct = TestTimeout.Token();
-        var home = Directory.CreateTempSubdirectory("parley-log-").FullName;
+        using var homeFolder = new TempFolder("parley-log-");
+        var home = homeFolder.FullName;
         var log = Path.Combine(home, "roll.log");
         await using var server = ParleyProcess.Start(["serve", "echo", "--host", "127.0.0.1", "--port", "0", "--log-file", log,
             "--log-level", "debug", "--log-file-size", "2KB"], home: home);
@@ -238,7 +243,8 @@ public sealed class RunningByHandTests
     public async Task A_log_path_that_cannot_be_written_fails_before_any_port_is_opened(string path, string reason)
     {
         var ct = TestTimeout.Token();
-        var home = Directory.CreateTempSubdirectory("parley-log-").FullName;
+        using var homeFolder = new TempFolder("parley-log-");
+        var home = homeFolder.FullName;
 
         var server = ParleyProcess.Start(["serve", "echo", "--port", "0", "--log-file", Path.Combine(home, path)], home: home);
         await using var _ = server;
@@ -257,7 +263,8 @@ public sealed class RunningByHandTests
         var ct = TestTimeout.Token();
         var (server, port) = await EchoServerProcess.StartAsync(ct);
         await using var _ = server;
-        var home = Directory.CreateTempSubdirectory("parley-log-").FullName;
+        using var homeFolder = new TempFolder("parley-log-");
+        var home = homeFolder.FullName;
         var log = Path.Combine(home, "client.log");
 
         var client = ParleyProcess.Start(["client", "--host", "127.0.0.1", "--port", $"{port}", "--log-file", log], home: home);

@@ -136,9 +136,9 @@ public sealed partial class ServerSignalTests
 
     private static ParleyProcess Start(string service) => ParleyProcess.Start(Arguments(service));
 
-    private static string[] Arguments(string service) => service is "ident" or "auth"
-        ? ["serve", service, "--port", "0", "--host", "127.0.0.1", "--db", DialogServerProcess.NewDatabasePath()]
-        : ["serve", service, "--port", "0", "--host", "127.0.0.1"];
+    // ident and auth keep their default database, parley.db in the working folder: the process's own temporary home,
+    // removed with it.
+    private static string[] Arguments(string service) => ["serve", service, "--port", "0", "--host", "127.0.0.1"];
 
     private static void AssertStoppedGracefully(ParleyProcess server, int exitCode, string source)
     {

@@ -92,11 +92,12 @@ public sealed class DataEventTests
     public async Task The_auth_server_shows_each_message_type_and_size_but_never_the_password()
     {
         var ct = TestTimeout.Token();
-        var db = DialogServerProcess.NewDatabasePath();
+        using var folder = new TempFolder("parley-cli-db-");
+        var db = folder.Combine("parley.db");
         var (server, port) = await DialogServerProcess.StartAsync("auth", db, ct);
         await using var _ = server;
         const string password = "Tr0ub4dour&3-horse";
-        var sessions = Path.Combine(Path.GetDirectoryName(db)!, "sessions.json");
+        var sessions = folder.Combine("sessions.json");
 
         var (exit, client) = await ParleyProcess.RunAsync($"dora\n{password}\n{password}\nexit\n", ct,
             "client", "auth", "--host", "127.0.0.1", "--port", $"{port}", "--session-file", sessions);

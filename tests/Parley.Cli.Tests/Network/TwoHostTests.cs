@@ -51,7 +51,8 @@ public sealed class TwoHostTests
     public async Task The_identification_server_knows_the_other_host_by_its_own_address()
     {
         var ct = TestTimeout.Token();
-        var database = DialogServerProcess.NewDatabasePath();
+        using var folder = new TempFolder("parley-cli-db-");
+        var database = folder.Combine("parley.db");
         await using var hosts = await TwoHosts.CreateAsync(ct);
         await using var server = hosts.StartOnServer("serve", "ident", "--port", "0", "--db", database);
         var port = await server.WaitForListeningPortAsync(ct);

@@ -1,6 +1,6 @@
 namespace Parley.Cli.Tests.Support;
 
-/// <summary>A <c>parley serve ident</c> or <c>serve auth</c> process on a port the OS chose, with its database in a temporary folder.</summary>
+/// <summary>A <c>parley serve ident</c> or <c>serve auth</c> process on a port the OS chose.</summary>
 internal static class DialogServerProcess
 {
     public static async Task<(ParleyProcess Server, int Port)> StartAsync(string service, string database, CancellationToken cancellationToken, params string[] extra)
@@ -9,7 +9,4 @@ internal static class DialogServerProcess
         var port = await server.WaitForListeningPortAsync(cancellationToken);
         return (server, port);
     }
-
-    /// <summary>A fresh temporary folder and the database path inside it.</summary>
-    public static string NewDatabasePath() => Path.Combine(Directory.CreateTempSubdirectory("parley-cli-db-").FullName, "parley.db");
 }

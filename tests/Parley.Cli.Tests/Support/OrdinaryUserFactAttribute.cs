@@ -25,21 +25,21 @@ public sealed class OrdinaryUserFactAttribute : FactAttribute
 
     /// <summary>
     /// A copy of the built program that 'nobody' can run: the checkout may sit in a folder private to root (a fresh
-    /// clone in a mktemp folder does), so the program's folder is copied under the world-readable temporary folder.
+    /// clone in a mktemp folder does), so the program's folder is copied into <paramref name="copy"/>, under the
+    /// world-readable temporary folder. The copy is the size of the build (some 55 MB): the test removes it.
     /// </summary>
-    public static string ProgramForNobody()
+    internal static string ProgramForNobody(TempFolder copy)
     {
-        var copy = Directory.CreateTempSubdirectory("parley-nobody-").FullName;
-        File.SetUnixFileMode(copy, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+        File.SetUnixFileMode(copy.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
             | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
         var source = Path.GetDirectoryName(ParleyProcess.Executable)!;
         foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
         {
-            var target = Path.Combine(copy, Path.GetRelativePath(source, file));
+            var target = copy.Combine(Path.GetRelativePath(source, file));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(file, target);
         }
 
-        return Path.Combine(copy, Path.GetFileName(ParleyProcess.Executable));
+        return copy.Combine(Path.GetFileName(ParleyProcess.Executable));
     }
 }

@@ -118,6 +118,10 @@ internal sealed partial class ParleyProcess : IAsyncDisposable
         start.Environment.Remove("PGPASSWORD");
         start.Environment.Remove("PGPASSFILE");
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        // No debugger pipes or diagnostics socket (clr-debug-pipe-*, dotnet-diagnostic-* in /tmp): the runtime removes
+        // them at a normal exit, but a process the test kills leaves all three behind. A test that watches parley with
+        // dotnet-counters sets it back to 1 through environment.
+        start.Environment["DOTNET_EnableDiagnostics"] = "0";
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
         {
             if (value is null)
@@ -270,15 +274,8 @@ internal sealed partial class ParleyProcess : IAsyncDisposable
         _process.Dispose();
         if (_ownsHome)
         {
-            try
-            {
-                // The home this process was given, and whatever parley left in it (keys, known hosts, a database).
-                Directory.Delete(Home, recursive: true);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // Best effort: a file still held open is left for the system's temporary-file cleaning.
-            }
+            // The home this process was given, and whatever parley left in it (keys, known hosts, a database).
+            TempFolder.Delete(Home);
         }
     }
 

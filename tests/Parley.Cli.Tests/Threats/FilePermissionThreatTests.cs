@@ -67,8 +67,9 @@ public sealed class FilePermissionThreatTests : IDisposable
         await File.WriteAllBytesAsync(db, [], ct);
         File.SetUnixFileMode(db, Everyone);
 
+        using var copy = new TempFolder("parley-nobody-");
         await using var admin = ParleyProcess.StartWrapped("/usr/bin/setpriv", ["--reuid=nobody", "--regid=nogroup", "--clear-groups", "--"],
-            ["ident", "list", "--db", db], program: OrdinaryUserFactAttribute.ProgramForNobody());
+            ["ident", "list", "--db", db], program: OrdinaryUserFactAttribute.ProgramForNobody(copy));
 
         Assert.Equal(1, await admin.WaitForExitAsync(ct));
         var error = admin.StandardError.TrimEnd('\n');

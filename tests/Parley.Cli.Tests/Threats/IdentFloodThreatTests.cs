@@ -39,7 +39,8 @@ public sealed class IdentFloodThreatTests
     public async Task A_flood_from_one_address_is_told_busy_beyond_64_connections_while_another_address_is_greeted()
     {
         var ct = TestTimeout.Token(TimeSpan.FromMinutes(2));
-        var (server, port) = await DialogServerProcess.StartAsync("ident", DialogServerProcess.NewDatabasePath(), ct);
+        using var folder = new TempFolder("parley-cli-db-");
+        var (server, port) = await DialogServerProcess.StartAsync("ident", folder.Combine("parley.db"), ct);
         await using var _ = server;
         await server.WaitForAsync(new Regex("max connections per address 64,"), ct, standardError: true);
         var held = new List<Socket>();

@@ -22,8 +22,9 @@ public sealed class LogInjectionThreatTests
     public async Task Control_characters_in_a_json_property_name_or_type_reach_neither_console_nor_log_file_raw(string service)
     {
         var ct = TestTimeout.Token();
-        var db = DialogServerProcess.NewDatabasePath();
-        var log = Path.Combine(Path.GetDirectoryName(db)!, "server.log");
+        using var folder = new TempFolder("parley-cli-db-");
+        var db = folder.Combine("parley.db");
+        var log = folder.Combine("server.log");
         var (server, port) = await DialogServerProcess.StartAsync(service, db, ct, "--log-file", log, "--log-console", "--log-level", "debug");
         await using var _ = server;
 

@@ -75,7 +75,8 @@ public sealed class TlsThreatTests
         var ct = TestTimeout.Token(TimeSpan.FromMinutes(4));
         var (server, port) = await StartTlsEchoAsync(ct);
         await using var _ = server;
-        var json = Path.Combine(Directory.CreateTempSubdirectory("parley-testssl-").FullName, "testssl.json");
+        using var folder = new TempFolder("parley-testssl-");
+        var json = folder.Combine("testssl.json");
 
         // Its protocol (-p) and cipher (-e: each cipher, one by one) checks, not a full scan.
         using var testssl = StartTool("testssl", "--quiet", "--color", "0", "--warnings", "off", "-p", "-e", "--jsonfile", json, $"127.0.0.1:{port}");

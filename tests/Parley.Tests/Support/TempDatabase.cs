@@ -5,13 +5,14 @@ namespace Parley.Tests.Support;
 /// <summary>A database file in a fresh temporary folder, removed at the end.</summary>
 internal sealed class TempDatabase : IDisposable
 {
+    private readonly TempFolder _folder = new("parley-db-");
+
     public TempDatabase()
     {
-        Folder = Directory.CreateTempSubdirectory("parley-db-").FullName;
-        Path = System.IO.Path.Combine(Folder, "parley.db");
+        Path = _folder.Combine("parley.db");
     }
 
-    public string Folder { get; }
+    public string Folder => _folder.FullName;
 
     public string Path { get; }
 
@@ -20,13 +21,6 @@ internal sealed class TempDatabase : IDisposable
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(Folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort: a temporary folder left behind harms nobody.
-        }
+        _folder.Dispose();
     }
 }

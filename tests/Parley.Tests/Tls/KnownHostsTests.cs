@@ -8,7 +8,8 @@ public sealed class KnownHostsTests
     [Fact]
     public void Entries_are_found_by_host_and_port_and_a_line_that_is_not_understood_is_warned_about_and_skipped()
     {
-        var file = Path.Combine(Directory.CreateTempSubdirectory().FullName, "known_hosts");
+        using var folder = new TempFolder();
+        var file = folder.Combine("known_hosts");
         var fingerprint = CertificateFingerprint.Of(TlsTestCertificates.Localhost);
         File.WriteAllText(file, $"# comment\ngarbage line here\n[example.org]:9002 {fingerprint}\n");
         var (factory, logs) = TestLogging.Create();
@@ -26,7 +27,8 @@ public sealed class KnownHostsTests
     [Fact]
     public void Adding_keeps_what_was_there_and_makes_an_owner_only_file()
     {
-        var directory = Path.Combine(Directory.CreateTempSubdirectory().FullName, "config", "parley");
+        using var folder = new TempFolder();
+        var directory = folder.Combine("config", "parley");
         var file = Path.Combine(directory, "known_hosts");
         var known = new KnownHosts(file, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         var a = CertificateFingerprint.Of(TlsTestCertificates.Localhost);
@@ -44,7 +46,8 @@ public sealed class KnownHostsTests
     [Fact]
     public void A_known_hosts_file_that_cannot_be_written_is_a_TlsException_naming_it()
     {
-        var file = Path.Combine(Directory.CreateTempSubdirectory().FullName, "known_hosts");
+        using var folder = new TempFolder();
+        var file = folder.Combine("known_hosts");
         Directory.CreateDirectory(file);
         var known = new KnownHosts(file, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
 

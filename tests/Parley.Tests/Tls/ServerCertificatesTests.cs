@@ -11,7 +11,8 @@ public sealed class ServerCertificatesTests
     [Fact]
     public void The_self_signed_certificate_is_made_once_with_an_owner_only_key_and_reused_afterwards()
     {
-        var directory = Path.Combine(Directory.CreateTempSubdirectory().FullName, "parley");
+        using var folder = new TempFolder();
+        var directory = folder.Combine("parley");
         var (factory, logs) = TestLogging.Create();
         var logger = factory.CreateLogger("test");
 
@@ -29,7 +30,8 @@ public sealed class ServerCertificatesTests
     [Fact]
     public void A_kept_certificate_that_cannot_be_read_is_a_clear_error_and_is_not_replaced_behind_the_users_back()
     {
-        var directory = Directory.CreateTempSubdirectory().FullName;
+        using var folder = new TempFolder();
+        var directory = folder.FullName;
         File.WriteAllText(Path.Combine(directory, ServerCertificates.CertificateFileName), "-----BEGIN CERTIFICATE-----\ngarbage\n-----END CERTIFICATE-----\n");
         File.WriteAllText(Path.Combine(directory, ServerCertificates.KeyFileName), "not a key");
         var (factory, _) = TestLogging.Create();
@@ -45,7 +47,8 @@ public sealed class ServerCertificatesTests
     [Fact]
     public void An_expired_kept_certificate_is_a_clear_error()
     {
-        var directory = Directory.CreateTempSubdirectory().FullName;
+        using var folder = new TempFolder();
+        var directory = folder.FullName;
         var (factory, _) = TestLogging.Create();
         using var made = ServerCertificates.LoadOrCreateSelfSigned(directory, ["h"], TimeProvider.System, factory.CreateLogger("test"));
         var later = new FakeTimeProvider(DateTimeOffset.UtcNow.AddYears(3));
@@ -58,7 +61,8 @@ public sealed class ServerCertificatesTests
     [Fact]
     public void A_loose_key_file_is_made_private_with_a_warning()
     {
-        var directory = Directory.CreateTempSubdirectory().FullName;
+        using var folder = new TempFolder();
+        var directory = folder.FullName;
         var (factory, logs) = TestLogging.Create();
         using (ServerCertificates.LoadOrCreateSelfSigned(directory, ["h"], TimeProvider.System, factory.CreateLogger("test")))
         {
@@ -75,7 +79,8 @@ public sealed class ServerCertificatesTests
     [Fact]
     public void A_PEM_certificate_and_key_given_by_the_user_load_and_a_missing_file_is_a_clear_error()
     {
-        var directory = Directory.CreateTempSubdirectory().FullName;
+        using var folder = new TempFolder();
+        var directory = folder.FullName;
         var certificate = TlsTestCertificates.Create("given.example");
         var certPath = Path.Combine(directory, "given.crt");
         var keyPath = Path.Combine(directory, "given.key");
@@ -93,7 +98,8 @@ public sealed class ServerCertificatesTests
     [Fact]
     public void A_PFX_file_with_a_password_loads()
     {
-        var directory = Directory.CreateTempSubdirectory().FullName;
+        using var folder = new TempFolder();
+        var directory = folder.FullName;
         var path = Path.Combine(directory, "server.pfx");
         File.WriteAllBytes(path, TlsTestCertificates.Create("pfx.example").Export(X509ContentType.Pkcs12, "s3cret"));
 

@@ -60,7 +60,8 @@ public sealed class TlsEchoTests
     public async Task A_certificate_seen_first_is_recorded_then_accepted_and_a_changed_one_is_refused_loudly()
     {
         var ct = TestTimeout.Token();
-        var file = Path.Combine(Directory.CreateTempSubdirectory().FullName, "known_hosts");
+        using var folder = new TempFolder();
+        var file = folder.Combine("known_hosts");
         var known = new KnownHosts(file, NullLogger.Instance);
         await using var server = StartTls();
 
@@ -87,7 +88,8 @@ public sealed class TlsEchoTests
     public async Task An_unknown_certificate_is_refused_without_a_terminal_and_asked_about_at_one()
     {
         var ct = TestTimeout.Token();
-        var file = Path.Combine(Directory.CreateTempSubdirectory().FullName, "known_hosts");
+        using var folder = new TempFolder();
+        var file = folder.Combine("known_hosts");
         await using var server = StartTls();
         TrustQuestion? asked = null;
 

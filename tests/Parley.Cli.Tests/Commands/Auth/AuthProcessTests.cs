@@ -5,15 +5,19 @@ using Parley.Cli.Tests.Support;
 namespace Parley.Cli.Tests.Commands.Auth;
 
 /// <summary>The built <c>parley</c>: the authentication server, its client with the session file, and <c>auth ...</c>.</summary>
-public sealed class AuthProcessTests
+public sealed class AuthProcessTests : IDisposable
 {
-    private readonly string _db = DialogServerProcess.NewDatabasePath();
+    private readonly TempFolder _folder = new("parley-cli-db-");
+    private readonly string _db;
     private readonly string _sessions;
 
     public AuthProcessTests()
     {
-        _sessions = Path.Combine(Path.GetDirectoryName(_db)!, "client", "sessions.json");
+        _db = _folder.Combine("parley.db");
+        _sessions = _folder.Combine("client", "sessions.json");
     }
+
+    public void Dispose() => _folder.Dispose();
 
     private Task<(int ExitCode, ParleyProcess Process)> ClientAsync(string input, int port, CancellationToken ct, params string[] extra) =>
         ParleyProcess.RunAsync(input, ct, ["client", "auth", "--port", $"{port}", "--host", "127.0.0.1", "--session-file", _sessions, .. extra]);

@@ -236,13 +236,13 @@ public sealed class SeveralServersProcessTests(PostgreSqlServer postgres) : IAsy
         var withPassword = await postgres.CreateDatabaseAsync();
         await ServerAsync("ident", withPassword, ct);
         var url = withPassword.Replace(":" + PostgreSqlServer.Password + "@", "@", StringComparison.Ordinal);
-        var home = Directory.CreateTempSubdirectory("parley-pgpass-").FullName;
-        var pgpass = Path.Combine(home, ".pgpass");
+        using var home = new TempFolder("parley-pgpass-");
+        var pgpass = home.Combine(".pgpass");
         await File.WriteAllTextAsync(pgpass, $"127.0.0.1:{postgres.Port}:*:{PostgreSqlServer.User}:{PostgreSqlServer.Password}\n", ct);
         File.SetUnixFileMode(pgpass, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
         await using var fromEnvironment = ParleyProcess.Start(["auth", "users", "--db", url], new Dictionary<string, string?> { ["PGPASSWORD"] = PostgreSqlServer.Password });
-        await using var fromFile = ParleyProcess.Start(["ident", "list"], new Dictionary<string, string?> { ["PARLEY_DB"] = url }, home: home);
+        await using var fromFile = ParleyProcess.Start(["ident", "list"], new Dictionary<string, string?> { ["PARLEY_DB"] = url }, home: home.FullName);
         await using var without = ParleyProcess.Start(["ident", "list", "--db", url]);
 
         Assert.True(await fromEnvironment.WaitForExitAsync(ct) == 0, fromEnvironment.StandardError);

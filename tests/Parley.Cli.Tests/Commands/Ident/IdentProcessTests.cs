@@ -4,9 +4,17 @@ using Parley.Cli.Tests.Support;
 namespace Parley.Cli.Tests.Commands.Ident;
 
 /// <summary>The built <c>parley</c>: the identification server, its client, and <c>ident list|forget</c>.</summary>
-public sealed class IdentProcessTests
+public sealed class IdentProcessTests : IDisposable
 {
-    private readonly string _db = DialogServerProcess.NewDatabasePath();
+    private readonly TempFolder _folder = new("parley-cli-db-");
+    private readonly string _db;
+
+    public IdentProcessTests()
+    {
+        _db = _folder.Combine("parley.db");
+    }
+
+    public void Dispose() => _folder.Dispose();
 
     private Task<(int ExitCode, ParleyProcess Process)> ClientAsync(string input, int port, CancellationToken ct) =>
         ParleyProcess.RunAsync(input, ct, "client", "ident", "--port", $"{port}", "--host", "127.0.0.1");
