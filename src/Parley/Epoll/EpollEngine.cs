@@ -31,10 +31,26 @@ internal static class EpollEngine
     /// Has the loops poll for <paramref name="duration"/> before they sleep (<see cref="EpollLoop.BusyPoll"/>) until
     /// <see cref="StopBusyPoll"/> takes it back; with several asked for at once, the longest.
     /// </summary>
-    public static void StartBusyPoll(TimeSpan duration) => ChangeBusyPolls(static (list, d) => list.Add(d), duration);
+    public static void StartBusyPoll(TimeSpan duration)
+    {
+        var loops = Volatile.Read(ref _loops) ?? Start();
+        lock (Gate)
+        {
+            BusyPolls.Add(duration);
+            PollForLongest(loops);
+        }
+    }
 
     /// <summary>Takes back a <see cref="StartBusyPoll"/>.</summary>
-    public static void StopBusyPoll(TimeSpan duration) => ChangeBusyPolls(static (list, d) => list.Remove(d), duration);
+    public static void StopBusyPoll(TimeSpan duration)
+    {
+        var loops = Volatile.Read(ref _loops) ?? Start();
+        lock (Gate)
+        {
+            BusyPolls.Remove(duration);
+            PollForLongest(loops);
+        }
+    }
 
     /// <summary>How long the loops poll before they sleep now: the longest <see cref="StartBusyPoll"/> not taken back.</summary>
     public static TimeSpan BusyPoll
@@ -43,22 +59,19 @@ internal static class EpollEngine
         {
             lock (Gate)
             {
-                return BusyPolls.Count == 0 ? TimeSpan.Zero : BusyPolls.Max();
+                return Longest();
             }
         }
     }
 
-    private static void ChangeBusyPolls(Action<List<TimeSpan>, TimeSpan> change, TimeSpan duration)
+    private static TimeSpan Longest() => BusyPolls.Count == 0 ? TimeSpan.Zero : BusyPolls.Max();
+
+    private static void PollForLongest(EpollLoop[] loops)
     {
-        var loops = Volatile.Read(ref _loops) ?? Start();
-        lock (Gate)
+        var longest = Longest();
+        foreach (var loop in loops)
         {
-            change(BusyPolls, duration);
-            var longest = BusyPoll;
-            foreach (var loop in loops)
-            {
-                loop.BusyPoll = longest;
-            }
+            loop.BusyPoll = longest;
         }
     }
 

@@ -129,12 +129,14 @@ public sealed class EpollStreamTests
         Assert.Equal(0, await pair.Stream.ReadAsync(buffer, ct).AsTask().WaitAsync(ct));
     }
 
+    private static LoopbackServer StartRawEchoOnEpoll() => LoopbackServer.Start(
+        logs => new EchoHandler(new EchoOptions { Mode = EchoMode.Raw }, logs), options => options.Engine = TcpEngine.Epoll);
+
     [Fact]
     public async Task Five_hundred_clients_at_once_each_get_their_own_bytes_back()
     {
         var ct = TestTimeout.Token();
-        await using var server = LoopbackServer.Start(
-            logs => new EchoHandler(new EchoOptions { Mode = EchoMode.Raw }, logs), options => options.Engine = TcpEngine.Epoll);
+        await using var server = StartRawEchoOnEpoll();
 
         await Parallel.ForEachAsync(Enumerable.Range(0, 500), new ParallelOptions { MaxDegreeOfParallelism = 500, CancellationToken = ct },
             async (i, token) =>
@@ -253,8 +255,7 @@ public sealed class EpollStreamTests
     public async Task Clients_that_reset_or_never_read_do_not_disturb_the_others_and_all_leave()
     {
         var ct = TestTimeout.Token();
-        await using var server = LoopbackServer.Start(
-            logs => new EchoHandler(new EchoOptions { Mode = EchoMode.Raw }, logs), options => options.Engine = TcpEngine.Epoll);
+        await using var server = StartRawEchoOnEpoll();
 
         await Parallel.ForEachAsync(Enumerable.Range(0, 300), new ParallelOptions { MaxDegreeOfParallelism = 300, CancellationToken = ct },
             async (i, token) =>

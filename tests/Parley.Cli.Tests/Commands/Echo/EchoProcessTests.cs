@@ -446,25 +446,14 @@ public sealed class EchoProcessTests
         await server.WaitForAsync(new Regex("disconnected: closed by the client"), ct, standardError: true);
     }
 
-    [Fact]
-    public async Task An_unknown_engine_is_one_line_and_exit_code_2()
-    {
-        var ct = TestTimeout.Token();
-        var (exit, server) = await ParleyProcess.RunAsync("", ct, "serve", "echo", "--no-prompt", "--engine", "iocp");
-        await using var _ = server;
-
-        Assert.Equal(2, exit);
-        Assert.Contains("--engine: 'iocp' is not one of auto, epoll, sockets", ErrorLine(server), StringComparison.Ordinal);
-        AssertNoStackTrace(server.StandardError);
-    }
-
     [Theory]
+    [InlineData("--engine: 'iocp' is not one of auto, epoll, sockets", "--engine", "iocp")]
     [InlineData("--busy-poll works only on the epoll engine", "--busy-poll", "50", "--engine", "sockets")]
     [InlineData("--busy-poll works only on the epoll engine", "--busy-poll", "50", "--tls")]
     [InlineData("--busy-poll applies to TCP only", "--busy-poll", "50", "--udp")]
     [InlineData("--busy-poll: '5000' is not a whole number from 0 to 1000", "--busy-poll", "5000")]
     [InlineData("--busy-poll: 'soon' is not a whole number", "--busy-poll", "soon")]
-    public async Task Busy_polling_where_it_cannot_work_is_one_line_and_exit_code_2(string error, params string[] options)
+    public async Task An_engine_or_busy_polling_that_cannot_work_is_one_line_and_exit_code_2(string error, params string[] options)
     {
         var ct = TestTimeout.Token();
         var (exit, server) = await ParleyProcess.RunAsync("", ct, ["serve", "echo", "--no-prompt", .. options]);
